@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Set up the project on a fresh machine (only Python 3.11+ needed) and run a command in it.
+
+    python3 dev.py demo        # install, then run the main job against the Ozon sandbox
+    python3 dev.py test [ARGS] # install, then run the whole test suite (pytest ARGS)
+    python3 dev.py run CMD...  # install, then run any command inside the virtualenv
+
+Installs into ./.venv from the locked requirements, re-syncing only when the lock file changes.
+Standard library only: this runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+LOCK = ROOT / "requirements.lock"
+STAMP = VENV / ".novex-lock.sha256"
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"[dev] {message}\n")
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, env=env)
+
+
+def ensure_env() -> None:
+    """Create the virtualenv and install the locked dependencies plus the project (editable)."""
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 or newer is required")
+    if not (BIN / "python").exists():
+        _say(f"creating virtualenv in {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == digest:
+        return
+    env = {**os.environ, "UV_COMPILE_BYTECODE": "1"}
+    if not (BIN / "uv").exists():
+        _say("installing uv (fast, reproducible installs from the lock file)")
+        _run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
+    _say("installing locked dependencies")
+    _run(BIN / "uv", "pip", "install", "--quiet", "--python", BIN / "python", "-r", LOCK, env=env)
+    _run(BIN / "uv", "pip", "install", "--quiet", "--python", BIN / "python", "--no-deps", "-e", ".", env=env)
+    STAMP.write_text(digest)
+
+
+def main(argv: list[str]) -> int:
+    """Entry point: see the module docstring."""
+    if not argv or argv[0] not in {"demo", "test", "run", "setup"}:
+        sys.stderr.write(__doc__ or "")
+        return 2
+    ensure_env()
+    command, rest = argv[0], argv[1:]
+    if command == "setup":
+        return 0
+    if command == "demo":
+        args = [str(BIN / "novex"), "demo", *rest]
+    elif command == "test":
+        args = [str(BIN / "python"), "-m", "pytest", *rest]
+    else:
+        args = [str(BIN / rest[0]) if (BIN / rest[0]).exists() else rest[0], *rest[1:]]
+    return subprocess.call(args, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

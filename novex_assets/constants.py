@@ -1,0 +1,15 @@
+"""Names shared by assets, jobs, sensors and schedules, so the UI reads the same everywhere."""
+
+from __future__ import annotations
+
+SOURCES = "sources"
+INVENTORY = "inventory"
+CATALOG = "catalog"
+ORDERS = "orders"
+
+STOCK_METHOD = "/v2/products/stocks"
+PRICE_METHOD = "/v1/product/import/prices"
+
+INVENTORY_SYNC_JOB = "inventory_sync"
+PRICE_SYNC_JOB = "price_sync"
+INVENTORY_RECONCILE_JOB = "inventory_reconcile"

@@ -1,0 +1,210 @@
+"""Pushing changed stock and prices to Ozon in Ozon-sized batches, committing each batch's outcome.
+
+Each batch's results are written before the next batch is sent, so a run that dies midway loses
+nothing: what Ozon accepted is recorded, the rest is still "changed" on the next run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel
+
+from resources.ozon import (
+    OzonAuthError,
+    OzonClient,
+    OzonError,
+    OzonForbiddenError,
+    PriceUpdate,
+    StockUpdate,
+)
+from resources.store.inventory import InventoryRepo
+
+REJECTED_COLUMNS = {"code": pl.String, "message": pl.String}
+MAX_CONSECUTIVE_FAILED_BATCHES = 3
+
+
+class SyncReport(BaseModel):
+    """What one push did; shown as materialisation metadata and printed by the demo."""
+
+    kind: str
+    changed: int = 0
+    sent: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    deferred: int = 0
+    batches: int = 0
+    failed_batches: int = 0
+    open_errors_before: int = 0
+    seconds: float = 0.0
+    error_codes: dict[str, int] = {}
+    aborted: str | None = None
+
+
+def _chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    for start in range(0, frame.height, size):
+        yield frame.slice(start, size)
+
+
+def _error_code(exc: OzonError) -> str:
+    return str(exc.code) if exc.code not in (None, "") else type(exc).__name__
+
+
+class _Pusher:
+    """Shared batch loop for stocks and prices; only the item mapping differs."""
+
+    def __init__(
+        self,
+        kind: str,
+        batch_size: int,
+        send: Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]],
+        record: Callable[[pl.DataFrame, pl.DataFrame], None],
+        log: Callable[[str], None],
+    ) -> None:
+        self.kind, self.batch_size, self.send, self.record, self.log = (
+            kind,
+            batch_size,
+            send,
+            record,
+            log,
+        )
+
+    def run(self, changes: pl.DataFrame, open_errors: int) -> SyncReport:
+        report = SyncReport(kind=self.kind, changed=changes.height, open_errors_before=open_errors)
+        codes: Counter[str] = Counter()
+        started = time.perf_counter()
+        total_batches = -(-changes.height // self.batch_size)
+        consecutive_failures = 0
+        for number, batch in enumerate(_chunks(changes, self.batch_size), start=1):
+            try:
+                accepted, rejected = self.send(batch)
+                consecutive_failures = 0
+            except (OzonAuthError, OzonForbiddenError):
+                raise
+            except OzonError as exc:
+                # The whole batch failed after the client's retries: keep it as open errors so it
+                # is visible and retried next run, then carry on unless Ozon is plainly down.
+                report.failed_batches += 1
+                consecutive_failures += 1
+                accepted = batch.head(0)
+                rejected = batch.with_columns(
+                    code=pl.lit(_error_code(exc)), message=pl.lit(str(exc))
+                )
+            self.record(accepted, rejected)
+            report.batches += 1
+            report.sent += batch.height
+            report.accepted += accepted.height
+            deferred = rejected.filter(pl.col("code") == "LOCAL_RATE_LIMIT").height
+            report.deferred += deferred
+            report.rejected += rejected.height - deferred
+            codes.update(rejected["code"].to_list())
+            if number % 50 == 0 or number == total_batches:
+                self.log(
+                    f"{self.kind}: batch {number}/{total_batches}, "
+                    f"{report.accepted} accepted, {report.rejected} rejected, {report.deferred} deferred"
+                )
+            if consecutive_failures >= MAX_CONSECUTIVE_FAILED_BATCHES:
+                report.aborted = (
+                    f"{consecutive_failures} batches in a row failed; "
+                    f"{changes.height - report.sent} items left for the next run"
+                )
+                self.log(f"{self.kind}: stopping early: {report.aborted}")
+                break
+        report.seconds = round(time.perf_counter() - started, 3)
+        report.error_codes = dict(codes.most_common())
+        return report
+
+
+def _split(batch: pl.DataFrame, results: list[Any], keys: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Match Ozon's per-item results back to the batch rows (by position, checked by offer_id)."""
+    accepted_idx: list[int] = []
+    rejected_idx: list[int] = []
+    codes: list[str] = []
+    messages: list[str] = []
+    by_key: dict[tuple[Any, ...], Any] = {}
+    for result in results:
+        by_key[tuple(getattr(result, k, None) for k in keys)] = result
+    rows = batch.select(keys).rows()
+    for index, key in enumerate(rows):
+        result = by_key.get(tuple(key))
+        if result is not None and result.updated and not result.errors:
+            accepted_idx.append(index)
+            continue
+        rejected_idx.append(index)
+        if result is None:
+            codes.append("NO_RESULT")
+            messages.append("Ozon returned no result for this item")
+        else:
+            first = result.errors[0] if result.errors else None
+            codes.append(str(first.code) if first else "NOT_UPDATED")
+            messages.append(first.message if first else "Ozon did not update the item")
+    accepted = batch[accepted_idx] if accepted_idx else batch.head(0)
+    rejected = (batch[rejected_idx] if rejected_idx else batch.head(0)).with_columns(
+        pl.Series("code", codes, dtype=pl.String), pl.Series("message", messages, dtype=pl.String)
+    )
+    return accepted, rejected
+
+
+def push_stock(
+    client: OzonClient,
+    repo: InventoryRepo,
+    changes: pl.DataFrame,
+    *,
+    batch_size: int,
+    run_id: str,
+    log: Callable[[str], None],
+) -> SyncReport:
+    """Send changed (offer, warehouse) stock to Ozon and record every item's outcome."""
+
+    def send(batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        items = [
+            StockUpdate(offer_id=o, warehouse_id=w, stock=s)
+            for o, w, s in batch.select("offer_id", "warehouse_id", "stock").iter_rows()
+        ]
+        return _split(batch, client.stocks.update(items), ["offer_id", "warehouse_id"])
+
+    def record(accepted: pl.DataFrame, rejected: pl.DataFrame) -> None:
+        repo.record_stock_results(accepted, rejected, run_id=run_id, method="/v2/products/stocks")
+
+    open_errors = repo.open_sync_errors("stock").height
+    return _Pusher("stock", batch_size, send, record, log).run(changes, open_errors)
+
+
+def _money(value: float | None) -> str:
+    return "0" if value is None else f"{value:.2f}"
+
+
+def push_prices(
+    client: OzonClient,
+    repo: InventoryRepo,
+    changes: pl.DataFrame,
+    *,
+    batch_size: int,
+    run_id: str,
+    log: Callable[[str], None],
+) -> SyncReport:
+    """Send changed prices to Ozon and record every item's outcome (deferred ones included)."""
+
+    def send(batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        items = [
+            PriceUpdate(
+                offer_id=o,
+                price=_money(p),
+                old_price=_money(op),
+                min_price=None if mp is None else _money(mp),
+            )
+            for o, p, op, mp in batch.select("offer_id", "price", "old_price", "min_price").iter_rows()
+        ]
+        return _split(batch, client.prices.update(items), ["offer_id"])
+
+    def record(accepted: pl.DataFrame, rejected: pl.DataFrame) -> None:
+        repo.record_price_results(
+            accepted, rejected, run_id=run_id, method="/v1/product/import/prices"
+        )
+
+    open_errors = repo.open_sync_errors("price").height
+    return _Pusher("price", batch_size, send, record, log).run(changes, open_errors)

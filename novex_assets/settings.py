@@ -1,0 +1,194 @@
+"""The low-code part: staff-editable rules (YAML), validated by pydantic with errors naming file and field."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = REPO_ROOT / "config" / "novex.yaml"
+
+
+class ConfigError(ValueError):
+    """A config file is missing or invalid; the message names the file and each bad field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OzonAccount(_Strict):
+    """One Ozon seller account; the key itself is read from the environment variable named here."""
+
+    name: str
+    client_id: str = Field(pattern=r"^\d+$")
+    api_key_env: str = "OZON_API_KEY"
+
+
+class OzonSettings(_Strict):
+    accounts: list[OzonAccount] = Field(min_length=1)
+
+    @property
+    def main(self) -> OzonAccount:
+        return self.accounts[0]
+
+
+class WarehouseMapping(_Strict):
+    """Which Ozon FBS warehouse an Infor site's stock is published to."""
+
+    infor_site: str = Field(min_length=1)
+    ozon_warehouse_id: int = Field(gt=0)
+    name: str = ""
+
+
+class Match(_Strict):
+    """Glob patterns; every given pattern must match for a rule override to apply."""
+
+    offer_id: str | None = None
+    category_code: str | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Match:
+        if self.offer_id is None and self.category_code is None:
+            raise ValueError("match needs offer_id and/or category_code")
+        return self
+
+    def matches(self, offer_id: str, category_code: str) -> bool:
+        return (self.offer_id is None or fnmatch.fnmatchcase(offer_id, self.offer_id)) and (
+            self.category_code is None or fnmatch.fnmatchcase(category_code, self.category_code)
+        )
+
+
+class StockRule(_Strict):
+    buffer: int = Field(default=0, ge=0)
+    min_to_publish: int = Field(default=1, ge=0)
+    max_stock: int = Field(default=999_999, ge=0, lt=1_000_000)
+
+
+class StockOverride(_Strict):
+    match: Match
+    buffer: int | None = Field(default=None, ge=0)
+    min_to_publish: int | None = Field(default=None, ge=0)
+    max_stock: int | None = Field(default=None, ge=0, lt=1_000_000)
+
+
+class StockRules(_Strict):
+    default: StockRule = StockRule()
+    overrides: list[StockOverride] = []
+
+    def for_item(self, offer_id: str, category_code: str) -> StockRule:
+        """The default rule with the first matching override laid over it."""
+        for override in self.overrides:
+            if override.match.matches(offer_id, category_code):
+                changes = override.model_dump(exclude={"match"}, exclude_none=True)
+                return self.default.model_copy(update=changes)
+        return self.default
+
+
+class PriceRule(_Strict):
+    markup_pct: float = Field(default=0.0, ge=-50, le=1000)
+    rounding_step: float = Field(default=1.0, gt=0)
+    rounding_mode: Literal["ceil", "nearest", "floor"] = "ceil"
+    min_price: float = Field(default=1.0, gt=0)
+    old_price_pct: float = Field(default=0.0, ge=0, lt=900)
+    min_price_pct: float = Field(default=0.0, ge=0, lt=100)
+
+
+class PriceOverride(_Strict):
+    match: Match
+    markup_pct: float | None = Field(default=None, ge=-50, le=1000)
+    rounding_step: float | None = Field(default=None, gt=0)
+    rounding_mode: Literal["ceil", "nearest", "floor"] | None = None
+    min_price: float | None = Field(default=None, gt=0)
+    old_price_pct: float | None = Field(default=None, ge=0, lt=900)
+    min_price_pct: float | None = Field(default=None, ge=0, lt=100)
+
+
+class PriceRules(_Strict):
+    default: PriceRule = PriceRule()
+    overrides: list[PriceOverride] = []
+    max_change_share: float = Field(default=0.5, gt=0)
+
+    def for_item(self, offer_id: str, category_code: str) -> PriceRule:
+        """The default rule with the first matching override laid over it."""
+        for override in self.overrides:
+            if override.match.matches(offer_id, category_code):
+                changes = override.model_dump(exclude={"match"}, exclude_none=True)
+                return self.default.model_copy(update=changes)
+        return self.default
+
+
+class SyncSettings(_Strict):
+    stock_batch_size: int = Field(default=100, ge=1, le=100)
+    price_batch_size: int = Field(default=1000, ge=1, le=1000)
+    snapshot_sensor_interval_s: int = Field(default=60, ge=5)
+    reconcile_cron: str = "17 * * * *"
+    price_sync_cron: str = "*/30 * * * *"
+
+    @field_validator("reconcile_cron", "price_sync_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from dagster._utils.schedules import is_valid_cron_string
+
+        if not is_valid_cron_string(value):
+            raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+
+class NovexSettings(_Strict):
+    """The whole validated configuration."""
+
+    ozon: OzonSettings
+    warehouses: list[WarehouseMapping] = Field(min_length=1)
+    stock_rules: StockRules = StockRules()
+    price_rules: PriceRules = PriceRules()
+    sync: SyncSettings = SyncSettings()
+
+    @field_validator("warehouses")
+    @classmethod
+    def _unique_sites(cls, value: list[WarehouseMapping]) -> list[WarehouseMapping]:
+        sites = [w.infor_site for w in value]
+        dupes = sorted({s for s in sites if sites.count(s) > 1})
+        if dupes:
+            raise ValueError(f"Infor site mapped twice: {', '.join(dupes)}")
+        return value
+
+    def site_to_warehouse(self) -> dict[str, int]:
+        return {w.infor_site: w.ozon_warehouse_id for w in self.warehouses}
+
+
+def _format_errors(path: Path, exc: ValidationError) -> str:
+    lines = [f"{path}: {exc.error_count()} invalid field(s)"]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        lines.append(f"  {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(path: str | Path | None = None) -> NovexSettings:
+    """Load and validate the config at `path`, `$NOVEX_CONFIG`, or the shipped default."""
+    resolved = Path(path or os.environ.get("NOVEX_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = yaml.safe_load(resolved.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{resolved}: config file not found") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{resolved}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{resolved}: expected a mapping at the top level")
+    try:
+        return NovexSettings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(resolved, exc)) from exc
+
+
+@lru_cache(maxsize=8)
+def cached_settings(path: str | None = None) -> NovexSettings:
+    """Settings loaded once per process and path (Dagster code locations reload per process)."""
+    return load_settings(path)

@@ -1,0 +1,73 @@
+"""Raw inputs from Novex's systems, read through swappable adapters; bad rows go to quarantine."""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+
+from novex_assets.constants import SOURCES
+from resources.sources.resources import InforResource, SapResource
+from resources.store_resource import StoreResource
+
+
+@dg.asset(
+    key=["sources", "sap_assortment"],
+    group_name=SOURCES,
+    kinds={"sap", "polars"},
+    description="SAP assortment: which products may be sold on Ozon, base prices, basic attributes.",
+)
+def sap_assortment(
+    context: dg.AssetExecutionContext, sap: SapResource, store: StoreResource
+) -> dg.Output[pl.DataFrame]:
+    """SAP assortment: which products may be sold on Ozon, base prices, basic attributes."""
+    batch = sap.read_assortment()
+    cms = store.get_store()
+    newly_quarantined = cms.quarantine.add(batch.quarantined)
+    counts = cms.inventory.upsert_products(batch.frame)
+    context.log.info(
+        f"SAP assortment: {batch.frame.height} rows read, {len(batch.quarantined)} quarantined"
+    )
+    return dg.Output(
+        batch.frame,
+        metadata={
+            "rows": batch.frame.height,
+            "ozon_enabled": int(batch.frame["ozon_enabled"].sum()),
+            "quarantined": len(batch.quarantined),
+            "newly_quarantined": newly_quarantined,
+            "files": ", ".join(batch.files),
+            **{f"products_{k}": v for k, v in counts.items()},
+        },
+    )
+
+
+@dg.asset(
+    key=["sources", "infor_stock"],
+    group_name=SOURCES,
+    kinds={"infor", "polars"},
+    description="Latest Infor stock snapshot: on hand and allocated per offer and site.",
+)
+def infor_stock(
+    context: dg.AssetExecutionContext, infor: InforResource, store: StoreResource
+) -> dg.Output[pl.DataFrame]:
+    """Latest Infor stock snapshot: on hand and allocated per offer and site."""
+    ref = infor.latest_stock_snapshot()
+    if ref is None:
+        raise dg.Failure(description="No Infor stock snapshot has been dropped yet.")
+    batch = infor.read_stock_snapshot(ref)
+    cms = store.get_store()
+    newly_quarantined = cms.quarantine.add(batch.quarantined)
+    cms.snapshots.mark_loaded("infor", ref.name, batch.frame.height, len(batch.quarantined))
+    context.log.info(
+        f"Infor snapshot {ref.name}: {batch.frame.height} rows, {len(batch.quarantined)} quarantined"
+    )
+    return dg.Output(
+        batch.frame,
+        metadata={
+            "snapshot": ref.name,
+            "rows": batch.frame.height,
+            "sites": batch.frame["site"].n_unique(),
+            "on_hand_units": int(batch.frame["on_hand"].sum() or 0),
+            "quarantined": len(batch.quarantined),
+            "newly_quarantined": newly_quarantined,
+        },
+    )

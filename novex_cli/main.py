@@ -1,0 +1,79 @@
+"""The `novex` command: demo, sandbox, sample data and benchmark."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log HTTP calls and retries.")
+def cli(verbose: bool) -> None:
+    """Novex x Ozon FBS integration."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@cli.command()
+@click.option("--skus", default=25_000, show_default=True, help="Assortment size to generate.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the sample data.")
+@click.option("--workdir", default="var/demo", show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--time-factor", default=60.0, show_default=True,
+    help="Sandbox clock speed: Ozon's per-minute limits pass this many times faster.",
+)
+def demo(skus: int, seed: int, workdir: Path, time_factor: float) -> None:
+    """Sandbox up, sample data, full stock and price sync, then a 1 % stock change synced alone."""
+    from novex_cli.demo import run_demo
+
+    run_demo(skus=skus, seed=seed, workdir=workdir, time_factor=time_factor)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True)
+@click.option("--time-factor", default=1.0, show_default=True, help="Sandbox clock speed.")
+@click.option(
+    "--state-file", default="var/sandbox-state.json", show_default=True,
+    type=click.Path(path_type=Path), help="Where state is kept across restarts ('' = memory only).",
+)
+@click.option("--client-id", default="100500", show_default=True)
+@click.option(
+    "--api-key-env", default="OZON_API_KEY", show_default=True,
+    help="Environment variable holding the Api-Key the sandbox accepts.",
+)
+def sandbox(
+    host: str, port: int, time_factor: float, state_file: Path, client_id: str, api_key_env: str
+) -> None:
+    """Run the Ozon sandbox (Ozon's paths plus the /sandbox/ admin surface)."""
+    from novex_cli.sandbox import serve
+
+    serve(host, port, time_factor, state_file, client_id, api_key_env)
+
+
+@cli.command("sample-data")
+@click.option("--skus", default=25_000, show_default=True)
+@click.option("--seed", default=42, show_default=True)
+@click.option("--out", "out_dir", default="var/data", show_default=True, type=click.Path(path_type=Path))
+def sample_data(skus: int, seed: int, out_dir: Path) -> None:
+    """Write a realistic SAP assortment and Infor stock snapshot (with a few bad rows)."""
+    from sample_data.generator import generate
+
+    summary = generate(out_dir, skus=skus, seed=seed)
+    click.echo(summary.model_dump_json(indent=2))
+
+
+@cli.command()
+@click.option("--skus", default=25_000, show_default=True, help="Size of the Ozon sweep (a).")
+@click.option("--big", default=1_000_000, show_default=True, help="Large size for the local cycle (b).")
+@click.option("--time-factor", default=60.0, show_default=True)
+@click.option("--workdir", default="var/bench", show_default=True, type=click.Path(path_type=Path))
+def bench(skus: int, big: int, time_factor: float, workdir: Path) -> None:
+    """Measure (a) rate-limit use on a full stock sweep and (b) the local cycle vs reading."""
+    from novex_cli.bench import run_bench
+
+    run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir)
