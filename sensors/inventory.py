@@ -1,6 +1,5 @@
 """Starts the inventory sync when Infor drops a new stock snapshot."""
 
-from __future__ import annotations
 
 import dagster as dg
 

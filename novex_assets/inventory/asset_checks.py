@@ -1,6 +1,5 @@
 """Blocking gates on computed stock and prices: a failure stops the push to Ozon."""
 
-from __future__ import annotations
 
 from collections.abc import Iterable
 

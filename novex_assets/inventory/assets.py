@@ -1,6 +1,5 @@
 """Inventory assets: stock and prices computed by the rules, then pushed to Ozon (changes only)."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl

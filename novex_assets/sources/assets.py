@@ -1,6 +1,5 @@
 """Raw inputs from Novex's systems, read through swappable adapters; bad rows go to quarantine."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl

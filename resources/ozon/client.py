@@ -1,0 +1,210 @@
+"""``OzonClient``: one HTTP client for the Ozon Seller API, with auth, limits and retries.
+
+Every method of every service goes through ``_post``, so auth headers, rate limiting, retries,
+logging and error mapping exist exactly once. The Api-Key is held as a ``SecretStr`` and only
+unwrapped into the request headers; it never reaches logs, reprs or exception text.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Hashable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from resources.ozon import constants
+from resources.ozon.errors import (
+    OzonResponseError,
+    OzonTransportError,
+    error_from_response,
+)
+from resources.ozon.prices import PricesService
+from resources.ozon.products import ProductsService
+from resources.ozon.ratelimit import Clock, RateLimiter, Reservation, shared_limiter
+from resources.ozon.retries import retrying
+from resources.ozon.stocks import StocksService
+from resources.ozon.warehouses import WarehousesService
+
+logger = logging.getLogger(constants.LOGGER_NAME)
+
+ResponseT = TypeVar("ResponseT", bound=BaseModel)
+
+
+class OzonClient:
+    """Typed access to the Ozon Seller API for one seller account (Client-Id).
+
+    Args:
+        base_url: Ozon's API root, or a sandbox's.
+        client_id: The seller's Client-Id.
+        api_key: The seller's Api-Key.
+        http: An ``httpx.Client`` to send through; the client makes (and closes) its own if None.
+        time_scale: Speed of Ozon's clock; every limit window and backoff is divided by it.
+        timeout: Seconds per HTTP attempt.
+        max_attempts: Attempts per call, the first included, before a transient error is raised.
+        limiter: Rate limiter to use; by default the one shared by all clients of this account.
+        clock: Monotonic clock and sleep for the limiter and retry waits (tests inject one).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        api_key: SecretStr | str,
+        *,
+        http: httpx.Client | None = None,
+        time_scale: float = 1.0,
+        timeout: float = constants.DEFAULT_TIMEOUT_S,
+        max_attempts: int = constants.DEFAULT_MAX_ATTEMPTS,
+        limiter: RateLimiter | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.base_url = base_url.rstrip("/")
+        self.client_id = str(client_id)
+        self._api_key = api_key if isinstance(api_key, SecretStr) else SecretStr(api_key)
+        self.time_scale = time_scale
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        if limiter is None:
+            limiter = (
+                RateLimiter(time_scale=time_scale, clock=clock)
+                if clock is not None
+                else shared_limiter(self.base_url, self.client_id, time_scale)
+            )
+        self.limiter = limiter
+        self._clock: Clock = clock or limiter.clock
+        self._owns_http = http is None
+        self._http = http if http is not None else httpx.Client(timeout=timeout)
+
+        self.warehouses = WarehousesService(self)
+        self.products = ProductsService(self)
+        self.stocks = StocksService(self)
+        self.prices = PricesService(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"OzonClient(base_url={self.base_url!r}, client_id={self.client_id!r}, "
+            f"api_key={self._api_key!r})"
+        )
+
+    def __enter__(self) -> OzonClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP client if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Client-Id": self.client_id,
+            "Api-Key": self._api_key.get_secret_value(),
+            "Content-Type": "application/json",
+        }
+
+    def _reserve(self, path: str, keys: Sequence[Hashable]) -> Reservation:
+        """Take the rate-limit slots for one call carrying items with these per-item keys."""
+        return self.limiter.reserve(path, keys)
+
+    def _post(
+        self,
+        path: str,
+        body: BaseModel | Mapping[str, Any],
+        response_model: type[ResponseT],
+        *,
+        reserved: bool = False,
+    ) -> ResponseT:
+        """POST ``body`` to ``path`` within the limits, retrying transient failures.
+
+        ``reserved`` says the caller already took this call's first rate-limit slot (together
+        with per-item slots); retries always take a new request slot.
+        """
+        if isinstance(body, BaseModel):
+            payload = body.model_dump(mode="json", exclude_none=True)
+        else:
+            payload = dict(body)
+        data: Any = None
+        for attempt in retrying(
+            path,
+            max_attempts=self.max_attempts,
+            time_scale=self.time_scale,
+            sleep=self._clock.sleep,
+        ):
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                if not (reserved and number == 1):
+                    self.limiter.acquire(path)
+                data = self._send(path, payload, number)
+        try:
+            return response_model.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "<root>"
+            raise OzonResponseError(
+                f"unexpected response shape: {exc.error_count()} problem(s), "
+                f"first at {where}: {first['msg']}",
+                path=path,
+                status=200,
+            ) from None
+
+    def _send(self, path: str, payload: dict[str, Any], attempt: int) -> Any:
+        """One HTTP attempt: the decoded JSON body, or the matching ``OzonError``."""
+        started = time.perf_counter()
+        try:
+            response = self._http.post(
+                f"{self.base_url}{path}",
+                json=payload,
+                headers=self._headers(),
+                timeout=self.timeout,
+            )
+        except httpx.TimeoutException as exc:
+            logger.warning("POST %s timed out (attempt %d)", path, attempt)
+            raise OzonTransportError(
+                f"timeout after {self.timeout}s ({type(exc).__name__})", path=path
+            ) from None
+        except httpx.TransportError as exc:
+            logger.warning("POST %s failed to connect (attempt %d)", path, attempt)
+            raise OzonTransportError(
+                f"connection failed ({type(exc).__name__}: {self._redact(str(exc))})", path=path
+            ) from None
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.debug(
+            "POST %s -> %d in %.0f ms (attempt %d)",
+            path,
+            response.status_code,
+            elapsed_ms,
+            attempt,
+        )
+        if not response.is_success:
+            raise error_from_response(
+                path,
+                response.status_code,
+                response.text,
+                response.headers,
+                secret=self._api_key.get_secret_value(),
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise OzonResponseError(
+                f"response is not JSON: {self._redact(response.text[:200])!r}",
+                path=path,
+                status=response.status_code,
+            ) from None
+
+    def _redact(self, text: str) -> str:
+        secret = self._api_key.get_secret_value()
+        return text.replace(secret, "***") if secret else text

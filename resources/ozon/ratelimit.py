@@ -1,0 +1,269 @@
+"""Client-side enforcement of Ozon's published rate limits, per Client-Id.
+
+Ozon cuts off keys that keep hitting its limiters, so the client stays under them instead of
+relying on 429s. Request-level limits block until a slot is free. Per-item rules either wait
+(the stocks 30-second pair rule: the wait is short) or defer the item to the next run (the
+prices 10-per-hour rule: waiting could take an hour). Every window is divided by ``time_scale`` so a
+sandbox running Ozon's clock faster can be driven at the same speed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
+
+from resources.ozon import constants
+
+logger = logging.getLogger(constants.LOGGER_NAME)
+
+
+class Clock(Protocol):
+    """Monotonic time and sleep, injectable so tests run the limiter without real waiting."""
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Block the calling thread for ``seconds``."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def monotonic(self) -> float:
+        """Seconds from ``time.monotonic``."""
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep for real."""
+        time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``limit`` events in any ``window_s`` seconds (of Ozon time)."""
+
+    limit: int
+    window_s: float
+
+
+class OnExceed(Enum):
+    """What to do with an item whose per-item window is full."""
+
+    WAIT = "wait"
+    DEFER = "defer"
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """A per-item limit (per product, per product and warehouse ...) and how to honour it."""
+
+    rate: Rate
+    on_exceed: OnExceed
+
+
+@dataclass(frozen=True)
+class MethodLimits:
+    """Limits one method has on top of the global one."""
+
+    requests: tuple[Rate, ...] = ()
+    item: ItemRule | None = None
+
+
+GLOBAL_RATE = Rate(50, 1.0)
+
+# Ozon's documented per-method limits (API-NOTES §12). New methods with limits add a row here.
+METHOD_LIMITS: Mapping[str, MethodLimits] = {
+    constants.STOCKS_UPDATE: MethodLimits(
+        requests=(Rate(80, 60.0),),
+        item=ItemRule(Rate(1, 30.0), OnExceed.WAIT),
+    ),
+    constants.PRICES_UPDATE: MethodLimits(
+        item=ItemRule(Rate(10, 3600.0), OnExceed.DEFER),
+    ),
+}
+
+
+@dataclass
+class _Window:
+    """Timestamps of past events inside one sliding window."""
+
+    limit: int
+    window_s: float
+    stamps: deque[float] = field(default_factory=deque)
+
+    def prune(self, now: float) -> None:
+        while self.stamps and self.stamps[0] <= now - self.window_s:
+            self.stamps.popleft()
+
+    def wait_for(self, now: float, count: int = 1) -> float | None:
+        """Seconds until ``count`` more events fit; None when they never can (count > limit)."""
+        if count > self.limit:
+            return None
+        self.prune(now)
+        overflow = len(self.stamps) + count - self.limit
+        if overflow <= 0:
+            return 0.0
+        return max(0.0, self.stamps[overflow - 1] + self.window_s - now)
+
+    def record(self, now: float, count: int = 1) -> None:
+        self.stamps.extend([now] * count)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Outcome of reserving a request: which item positions may be sent, which were held back."""
+
+    admitted: tuple[int, ...]
+    deferred: tuple[int, ...]
+    waited_s: float
+
+
+class RateLimiter:
+    """Sliding-window limiter for one Ozon account (Client-Id); safe to share between threads."""
+
+    def __init__(
+        self,
+        *,
+        time_scale: float = 1.0,
+        clock: Clock | None = None,
+        global_rate: Rate = GLOBAL_RATE,
+        method_limits: Mapping[str, MethodLimits] = METHOD_LIMITS,
+    ) -> None:
+        if time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        self.time_scale = time_scale
+        self.clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._global = self._window(global_rate)
+        self._limits = dict(method_limits)
+        self._requests = {
+            path: [self._window(rate) for rate in limits.requests]
+            for path, limits in self._limits.items()
+        }
+        self._items: dict[str, dict[Hashable, _Window]] = {path: {} for path in self._limits}
+        self._items_pruned_at: dict[str, int] = {path: 0 for path in self._limits}
+
+    def _window(self, rate: Rate) -> _Window:
+        return _Window(rate.limit, rate.window_s / self.time_scale)
+
+    def item_rule(self, path: str) -> ItemRule | None:
+        """The per-item rule for ``path``, if Ozon has one."""
+        limits = self._limits.get(path)
+        return limits.item if limits else None
+
+    def acquire(self, path: str) -> float:
+        """Block until one request to ``path`` is allowed; return the seconds waited."""
+        return self.reserve(path, ()).waited_s
+
+    def reserve(self, path: str, keys: Sequence[Hashable]) -> Reservation:
+        """Take one request slot for ``path`` plus a per-item slot for each admitted key.
+
+        ``keys[i]`` identifies item ``i`` for the method's item rule (ignored if it has none).
+        Items that a DEFER rule refuses, or that a WAIT rule could only send after more than one
+        window, are returned as deferred and must not be sent. The request and item slots are
+        taken together so the recorded time is the moment the request leaves.
+        """
+        rule = self.item_rule(path) if keys else None
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self.clock.monotonic()
+                admitted, deferred, item_wait = self._plan_items(path, rule, keys, now)
+                wait = max(item_wait, self._request_wait(path, now))
+                if wait <= 0:
+                    self._record(path, rule, keys, admitted, now)
+                    break
+            logger.info("rate limit: waiting %.3fs before %s", wait, path)
+            self.clock.sleep(wait)
+            waited += wait
+        if deferred:
+            logger.info(
+                "rate limit: %d item(s) of %s held back for a later run", len(deferred), path
+            )
+        return Reservation(tuple(admitted), tuple(deferred), waited)
+
+    def _request_wait(self, path: str, now: float) -> float:
+        waits = [self._global.wait_for(now) or 0.0]
+        waits.extend(w.wait_for(now) or 0.0 for w in self._requests.get(path, ()))
+        return max(waits)
+
+    def _plan_items(
+        self, path: str, rule: ItemRule | None, keys: Sequence[Hashable], now: float
+    ) -> tuple[list[int], list[int], float]:
+        if rule is None:
+            return list(range(len(keys))), [], 0.0
+        windows = self._items[path]
+        used: Counter[Hashable] = Counter()
+        admitted: list[int] = []
+        deferred: list[int] = []
+        wait = 0.0
+        max_wait = rule.rate.window_s / self.time_scale
+        for index, key in enumerate(keys):
+            window = windows.get(key)
+            need = used[key] + 1
+            key_wait = 0.0 if window is None else window.wait_for(now, need)
+            if window is None and need > rule.rate.limit:
+                key_wait = None
+            if key_wait is None or (
+                key_wait > 0 and (rule.on_exceed is OnExceed.DEFER or key_wait > max_wait)
+            ):
+                deferred.append(index)
+                continue
+            used[key] = need
+            admitted.append(index)
+            wait = max(wait, key_wait)
+        return admitted, deferred, wait
+
+    def _record(
+        self,
+        path: str,
+        rule: ItemRule | None,
+        keys: Sequence[Hashable],
+        admitted: Sequence[int],
+        now: float,
+    ) -> None:
+        self._global.record(now)
+        for window in self._requests.get(path, ()):
+            window.record(now)
+        if rule is None:
+            return
+        windows = self._items[path]
+        for index in admitted:
+            key = keys[index]
+            if key not in windows:
+                windows[key] = self._window(rule.rate)
+            windows[key].record(now)
+        # Forget keys whose window has emptied, so a long-lived client does not grow without bound.
+        if len(windows) > 2 * max(self._items_pruned_at[path], 1024):
+            for key in list(windows):
+                windows[key].prune(now)
+                if not windows[key].stamps:
+                    del windows[key]
+            self._items_pruned_at[path] = len(windows)
+
+
+_SHARED: dict[tuple[str, str, float], RateLimiter] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_limiter(base_url: str, client_id: str, time_scale: float = 1.0) -> RateLimiter:
+    """The process-wide limiter of one Ozon account, so every client of it shares the budget.
+
+    Ozon counts per Client-Id, and the item rules span runs (a pair sent by one asset run may not
+    be sent again by the next within 30 s), so clients created per run must share one limiter.
+    """
+    key = (base_url.rstrip("/"), client_id, time_scale)
+    with _SHARED_LOCK:
+        limiter = _SHARED.get(key)
+        if limiter is None:
+            limiter = _SHARED[key] = RateLimiter(time_scale=time_scale)
+        return limiter
