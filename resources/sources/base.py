@@ -1,0 +1,37 @@
+"""What the assets need from SAP and Infor, independent of how each system delivers it.
+
+The file-drop adapters in `resources.sources.files` are the default; another adapter (an SAP
+OData client, an Infor ION feed) implements the same methods and returns frames in the fixed
+schemas `ASSORTMENT_SCHEMA` and `STOCK_SCHEMA`, so assets never change when the transport does.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from resources.sources.models import SnapshotRef, SourceBatch
+
+
+class SapSource(ABC):
+    """Novex's ERP: the assortment (what may be sold on Ozon, base prices, basic attributes)."""
+
+    @abstractmethod
+    def read_assortment(self) -> SourceBatch:
+        """The current assortment, one row per offer_id, in `ASSORTMENT_SCHEMA`."""
+
+
+class InforSource(ABC):
+    """Novex's WMS: stock snapshots per offer and site."""
+
+    @abstractmethod
+    def list_stock_snapshots(self) -> list[SnapshotRef]:
+        """Every available snapshot, oldest first."""
+
+    def latest_stock_snapshot(self) -> SnapshotRef | None:
+        """The newest snapshot, which is the current stock; None before the first one."""
+        snapshots = self.list_stock_snapshots()
+        return snapshots[-1] if snapshots else None
+
+    @abstractmethod
+    def read_stock_snapshot(self, ref: SnapshotRef) -> SourceBatch:
+        """One snapshot's rows, unique per (offer_id, site), in `STOCK_SCHEMA`."""
