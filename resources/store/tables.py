@@ -1,0 +1,205 @@
+"""Schema of the operational store (SQLAlchemy Core); migrations must produce exactly this.
+
+All timestamps are UTC. Money is NUMERIC(12,2) in the database and float in DataFrames, because
+the pricing rules compute in floats and round to kopecks themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both backends (SQLite keeps no zone, so we add it back)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes: their zone would be a guess."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass a UTC-aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Return aware UTC datetimes whatever the backend stored."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, the only kind of timestamp the store holds."""
+    return datetime.now(UTC)
+
+
+def _money(name: str, *, nullable: bool) -> sa.Column[Any]:
+    return sa.Column(name, sa.Numeric(12, 2, asdecimal=False), nullable=nullable)
+
+
+OFFER_ID = 50
+
+products = sa.Table(
+    "products",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("barcode", sa.String(64)),
+    sa.Column("name", sa.Text),
+    sa.Column("brand", sa.String(255)),
+    sa.Column("category_code", sa.String(64)),
+    sa.Column("category_name", sa.String(255)),
+    sa.Column("vat", sa.String(8)),
+    sa.Column("weight_g", sa.Integer),
+    sa.Column("length_mm", sa.Integer),
+    sa.Column("width_mm", sa.Integer),
+    sa.Column("height_mm", sa.Integer),
+    _money("base_price", nullable=True),
+    sa.Column("ozon_enabled", sa.Boolean, nullable=False),
+    sa.Column("ozon_product_id", sa.BigInteger),
+    sa.Column("ozon_sku", sa.BigInteger),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "category_code"),
+    sa.Index(None, "ozon_sku"),
+)
+
+stock_levels = sa.Table(
+    "stock_levels",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("warehouse_id", sa.BigInteger, primary_key=True),
+    sa.Column("stock", sa.Integer, nullable=False),
+    sa.Column("computed_at", UtcDateTime, nullable=False),
+)
+
+price_levels = sa.Table(
+    "price_levels",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    _money("price", nullable=False),
+    _money("old_price", nullable=True),
+    _money("min_price", nullable=True),
+    sa.Column("computed_at", UtcDateTime, nullable=False),
+)
+
+ozon_stock_state = sa.Table(
+    "ozon_stock_state",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("warehouse_id", sa.BigInteger, primary_key=True),
+    sa.Column("stock", sa.Integer, nullable=False),
+    sa.Column("accepted_at", UtcDateTime, nullable=False),
+)
+
+ozon_price_state = sa.Table(
+    "ozon_price_state",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    _money("price", nullable=False),
+    _money("old_price", nullable=True),
+    _money("min_price", nullable=True),
+    sa.Column("accepted_at", UtcDateTime, nullable=False),
+)
+
+sync_errors = sa.Table(
+    "sync_errors",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("offer_id", sa.String(OFFER_ID), nullable=False),
+    # 0 for prices, so one unique index covers both kinds.
+    sa.Column("warehouse_id", sa.BigInteger, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("code", sa.String(255), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("first_seen_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("resolved_at", UtcDateTime),
+    # At most one open error per item; resolved ones stay as history.
+    sa.Index(
+        "uq_sync_errors_open",
+        "kind",
+        "offer_id",
+        "warehouse_id",
+        unique=True,
+        sqlite_where=sa.text("resolved_at IS NULL"),
+        postgresql_where=sa.text("resolved_at IS NULL"),
+    ),
+    sa.Index(None, "resolved_at"),
+    sa.CheckConstraint("kind IN ('stock', 'price')", name="kind"),
+)
+
+order_reservations = sa.Table(
+    "order_reservations",
+    metadata,
+    sa.Column("posting_number", sa.String(64), primary_key=True),
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("warehouse_id", sa.BigInteger, nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(64), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "status"),
+)
+
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("file", sa.String(512), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("reason", sa.String(1000), nullable=False),
+    sa.Column("raw", sa.Text, nullable=False),
+    sa.Column("first_seen_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("source", "file", "line", "reason"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("method", sa.String(128), nullable=False),
+    sa.Column("offer_id", sa.String(OFFER_ID), nullable=False),
+    sa.Column("warehouse_id", sa.BigInteger, nullable=False),
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("code", sa.String(255)),
+    sa.Column("message", sa.Text),
+    sa.Index(None, "at"),
+    sa.Index(None, "kind", "at"),
+    sa.Index(None, "offer_id"),
+    sa.CheckConstraint("outcome IN ('accepted', 'rejected', 'deferred')", name="outcome"),
+)
+
+source_snapshots = sa.Table(
+    "source_snapshots",
+    metadata,
+    sa.Column("source", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(512), primary_key=True),
+    sa.Column("loaded_at", UtcDateTime, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("quarantined", sa.Integer, nullable=False),
+)
