@@ -1,0 +1,147 @@
+"""``create_app``: the Starlette app serving Ozon's methods and the ``/sandbox/`` admin surface.
+
+Every Ozon call goes through one pipeline, in Ozon's order of concerns: authentication, injected
+faults, rate limits, JSON parsing, request validation, then the domain handler. Handlers run on
+the event loop without awaiting, so state changes never interleave and need no locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ozon_sandbox.admin import admin_routes
+from ozon_sandbox.api import load_methods
+from ozon_sandbox.auth import authenticate
+from ozon_sandbox.config import SandboxConfig
+from ozon_sandbox.errors import (
+    GRPC_UNIMPLEMENTED,
+    OzonApiError,
+    bad_request,
+    not_found,
+)
+from ozon_sandbox.registry import MethodContext, OzonMethod
+from ozon_sandbox.runtime import Sandbox
+
+logger = logging.getLogger("ozon_sandbox")
+
+
+def validation_message(exc: ValidationError) -> str:
+    """Ozon-style 400 text naming each offending field by its JSON path."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        location = ".".join(str(p) for p in error["loc"]) or "body"
+        parts.append(f"{location}: {error['msg']}")
+    return "invalid request: " + "; ".join(parts)
+
+
+def _method_endpoint(
+    sandbox: Sandbox, method: OzonMethod
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        path = method.path
+        try:
+            client_id, account = authenticate(request.headers, sandbox.accounts)
+        except OzonApiError as exc:
+            sandbox.log.unauthenticated += 1
+            return exc.response()
+        now = sandbox.clock.monotonic()
+        decision = account.faults.decide(path, now)
+        if decision.error is not None:
+            sandbox.log.record(client_id, path, decision.error.status, fault=decision.kind)
+            return decision.error.response()
+        if decision.delay_seconds:
+            await asyncio.sleep(decision.delay_seconds)
+            now = sandbox.clock.monotonic()
+        try:
+            account.limiter.admit_request(path, now)
+        except OzonApiError as exc:
+            sandbox.log.record(client_id, path, exc.status, limited=True, fault=decision.kind)
+            return exc.response()
+        ctx = MethodContext(
+            client_id=client_id,
+            state=account.state,
+            limiter=account.limiter,
+            clock=sandbox.clock,
+            now=now,
+            now_dt=sandbox.clock.now(),
+        )
+        try:
+            raw = await request.body()
+            try:
+                payload = json.loads(raw) if raw.strip() else {}
+            except ValueError as exc:
+                raise bad_request("request body is not valid JSON") from exc
+            if not isinstance(payload, dict):
+                raise bad_request("request body must be a JSON object")
+            try:
+                body = method.request_model.model_validate(payload)
+            except ValidationError as exc:
+                raise bad_request(validation_message(exc)) from exc
+            result = method.handler(ctx, body)
+        except OzonApiError as exc:
+            sandbox.log.record(client_id, path, exc.status, fault=decision.kind)
+            return exc.response()
+        except Exception:
+            logger.exception("sandbox handler for %s failed", path)
+            sandbox.log.record(client_id, path, 500, fault=decision.kind)
+            return OzonApiError(500, 13, "Internal error").response()
+        sandbox.log.record(
+            client_id,
+            path,
+            200,
+            fault=decision.kind,
+            items=ctx.items,
+            item_errors=ctx.item_errors,
+        )
+        return JSONResponse(result.model_dump(mode="json"))
+
+    return endpoint
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Unknown paths and wrong verbs get Ozon's error body, not Starlette's plain text.
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 405:
+        return OzonApiError(405, GRPC_UNIMPLEMENTED, "method is not allowed").response()
+    if status == 404:
+        return not_found().response()
+    return OzonApiError(status, 13, "Internal error").response()
+
+
+def create_app(config: SandboxConfig) -> Starlette:
+    """Build the sandbox app; state is loaded at start and saved at shutdown if configured."""
+    sandbox = Sandbox(config)
+    methods = load_methods()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if config.state_file is not None and sandbox.load(config.state_file):
+            logger.info("sandbox state loaded from %s", config.state_file)
+        yield
+        if config.state_file is not None:
+            sandbox.save(config.state_file)
+            logger.info("sandbox state saved to %s", config.state_file)
+
+    routes = [
+        Route(path, _method_endpoint(sandbox, method), methods=["POST"])
+        for path, method in sorted(methods.items())
+    ]
+    routes += admin_routes(sandbox)
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.sandbox = sandbox
+    return app

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ozon_sandbox.clock import SandboxClock
+from ozon_sandbox.config import FaultSettings
+from ozon_sandbox.testing import SandboxServer
+from tests.support.sandbox import (
+    API_KEY,
+    CLIENT_ID,
+    WAREHOUSE_IDS,
+    WAREHOUSES,
+    ozon_client,
+    sandbox_config,
+    seed_catalog,
+)
+
+W1 = WAREHOUSE_IDS[0]
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "sandbox.json"
+    config = sandbox_config(state_file=state_file)
+    with SandboxServer(config) as first:
+        first.admin.seed_warehouses(CLIENT_ID, list(WAREHOUSES))
+        seed_catalog(first.admin, 3, price_sent=False)
+        first.admin.add_account("555", "second-key")
+        first.admin.set_faults("555", FaultSettings(rate_5xx=1.0))
+        with ozon_client(first) as api:
+            api.post(
+                "/v1/product/import/prices",
+                json={"prices": [{"offer_id": "NVX-00001", "price": "777"}]},
+            )
+            api.post(
+                "/v2/products/stocks",
+                json={"stocks": [{"offer_id": "NVX-00001", "stock": 9, "warehouse_id": W1}]},
+            )
+        clock_before = first.admin.clock().now
+    assert state_file.is_file()  # written at shutdown
+    assert API_KEY not in repr(first.config) + json.dumps(first.config.model_dump(mode="json"))
+
+    with SandboxServer(config) as second:
+        assert second.admin.stocks(CLIENT_ID)[("NVX-00001", W1)].present == 9
+        assert second.admin.prices(CLIENT_ID)["NVX-00001"].price_sent is True
+        assert second.admin.clock().now >= clock_before
+        with ozon_client(second) as api:
+            info = api.post("/v3/product/info/list", json={"offer_id": ["NVX-00001"]}).json()
+            assert info["items"][0]["statuses"]["status"] == "price_sent"
+            assert api.post("/v2/warehouse/list", json={"limit": 10}).json()["warehouses"]
+        with ozon_client(second, "555", "second-key") as other:
+            assert other.post("/v2/warehouse/list", json={"limit": 1}).status_code == 500
+        # New cards after a restart never reuse ids.
+        seed_catalog(second.admin, 1, prefix="AFTER-")
+        ids = [p.product_id for p in second.admin.products(CLIENT_ID)]
+        assert len(ids) == len(set(ids)) == 4
+
+
+def test_save_on_demand(tmp_path: Path, sandbox: SandboxServer) -> None:
+    with pytest.raises(RuntimeError, match="409"):
+        sandbox.admin.save()
+    state_file = tmp_path / "nested" / "state.json"
+    with SandboxServer(sandbox_config(state_file=state_file)) as server:
+        seed_catalog(server.admin, 2)
+        saved = server.admin.save()
+        data = json.loads(state_file.read_text())
+    assert saved.path == str(state_file)
+    assert len(data["accounts"][0]["products"]) == 2
+
+
+def test_reset_empties_an_account(api: httpx.Client, sandbox: SandboxServer) -> None:
+    seed_catalog(sandbox.admin, 2)
+    api.post("/v2/warehouse/list", json={"limit": 1})
+    sandbox.admin.reset()
+    assert sandbox.admin.products(CLIENT_ID) == []
+    assert sandbox.admin.requests(CLIENT_ID).total_requests == 0
+    assert api.post("/v2/warehouse/list", json={"limit": 1}).status_code == 200
+
+
+def test_clock_scales_real_time_and_adds_manual_advances() -> None:
+    real = [100.0]
+    clock = SandboxClock(60, real_monotonic=lambda: real[0])
+    start = clock.now()
+    real[0] += 0.5
+    assert clock.monotonic() == pytest.approx(30)
+    clock.advance(90)
+    assert clock.monotonic() == pytest.approx(120)
+    assert (clock.now() - start).total_seconds() == pytest.approx(120)
+    with pytest.raises(ValueError):
+        clock.advance(-1)
+
+
+def test_admin_clock_endpoint(frozen: SandboxServer) -> None:
+    before = frozen.admin.clock()
+    after = frozen.admin.advance(3600)
+    assert before.time_factor == 0
+    assert (after.now - before.now).total_seconds() == pytest.approx(3600)
