@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ozon_sandbox.admin import admin_routes
-from ozon_sandbox.api import load_methods
+from ozon_sandbox.api import DOMAIN_MODULES, load_methods
 from ozon_sandbox.auth import authenticate
 from ozon_sandbox.config import SandboxConfig
 from ozon_sandbox.errors import (
@@ -30,7 +30,14 @@ from ozon_sandbox.errors import (
     bad_request,
     not_found,
 )
-from ozon_sandbox.registry import MethodContext, OzonMethod
+from ozon_sandbox.registry import (
+    AdminEndpoint,
+    MethodContext,
+    OzonMethod,
+    registered_admin_endpoints,
+    registered_background_tasks,
+    run_ticks,
+)
 from ozon_sandbox.runtime import Sandbox
 
 logger = logging.getLogger("ozon_sandbox")
@@ -88,6 +95,7 @@ def _method_endpoint(
                 body = method.request_model.model_validate(payload)
             except ValidationError as exc:
                 raise bad_request(validation_message(exc)) from exc
+            run_ticks(ctx, DOMAIN_MODULES)
             result = method.handler(ctx, body)
         except OzonApiError as exc:
             sandbox.log.record(client_id, path, exc.status, fault=decision.kind)
@@ -104,9 +112,46 @@ def _method_endpoint(
             items=ctx.items,
             item_errors=ctx.item_errors,
         )
+        if isinstance(result, Response):
+            return result
         return JSONResponse(result.model_dump(mode="json"))
 
     return endpoint
+
+
+def _admin_endpoint(
+    sandbox: Sandbox, endpoint: AdminEndpoint
+) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        account = sandbox.accounts.get(request.path_params["client_id"])
+        if account is None:
+            return JSONResponse({"error": "no such account"}, status_code=404)
+        body = None
+        if endpoint.request_model is not None and request.method != "GET":
+            try:
+                body = endpoint.request_model.model_validate_json((await request.body()) or b"{}")
+            except ValidationError as exc:
+                return JSONResponse({"error": validation_message(exc)}, status_code=422)
+        ctx = MethodContext(
+            client_id=account.client_id,
+            state=account.state,
+            limiter=account.limiter,
+            clock=sandbox.clock,
+            now=sandbox.clock.monotonic(),
+            now_dt=sandbox.clock.now(),
+        )
+        try:
+            run_ticks(ctx, DOMAIN_MODULES)
+            result = endpoint.handler(ctx, body)
+        except OzonApiError as exc:
+            return JSONResponse({"error": exc.message, "code": exc.code}, status_code=exc.status)
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, BaseModel):
+            return JSONResponse(result.model_dump(mode="json"))
+        return JSONResponse(result)
+
+    return run
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -128,7 +173,14 @@ def create_app(config: SandboxConfig) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if config.state_file is not None and sandbox.load(config.state_file):
             logger.info("sandbox state loaded from %s", config.state_file)
+        tasks = [
+            asyncio.create_task(task(sandbox))
+            for task in registered_background_tasks(DOMAIN_MODULES)
+        ]
         yield
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if config.state_file is not None:
             sandbox.save(config.state_file)
             logger.info("sandbox state saved to %s", config.state_file)
@@ -136,6 +188,15 @@ def create_app(config: SandboxConfig) -> Starlette:
     routes = [
         Route(path, _method_endpoint(sandbox, method), methods=["POST"])
         for path, method in sorted(methods.items())
+    ]
+    routes += [
+        Route(
+            f"/sandbox/accounts/{{client_id}}{endpoint.path}",
+            _admin_endpoint(sandbox, endpoint),
+            methods=list(endpoint.verbs),
+        )
+        for endpoint in registered_admin_endpoints()
+        if endpoint.module in DOMAIN_MODULES
     ]
     routes += admin_routes(sandbox)
     app = Starlette(

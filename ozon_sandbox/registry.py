@@ -45,7 +45,8 @@ class MethodContext:
         self.item_errors[code] += 1
 
 
-Handler = Callable[[MethodContext, Any], BaseModel]
+Handler = Callable[[MethodContext, Any], Any]
+"""A handler returns a pydantic model (sent as JSON) or a Starlette ``Response`` (PDF, PNG)."""
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,82 @@ def ozon_method(
 def registered_methods() -> dict[str, OzonMethod]:
     """Every method registered so far, by path."""
     return dict(_REGISTRY)
+
+
+Tick = Callable[[MethodContext], None]
+_TICKS: list[tuple[str, Tick]] = []
+
+
+def on_tick(func: Tick) -> Tick:
+    """Register a function that moves time-driven state forward up to ``ctx.now_dt``.
+
+    Moderation, label readiness, delivery and returns advance this way. Ticks run for the
+    caller's account before every Ozon call and every domain admin call, so advancing the clock
+    takes effect on the next call.
+    """
+    _TICKS.append((func.__module__, func))
+    return func
+
+
+def run_ticks(ctx: MethodContext, modules: tuple[str, ...]) -> None:
+    """Run the ticks of the loaded domain modules, in registration order."""
+    for module, func in _TICKS:
+        if module in modules:
+            func(ctx)
+
+
+@dataclass(frozen=True)
+class AdminEndpoint:
+    """A domain's admin call under ``/sandbox/accounts/{client_id}/...`` (e.g. placing orders)."""
+
+    path: str
+    verbs: tuple[str, ...]
+    request_model: type[BaseModel] | None
+    handler: Callable[[MethodContext, Any], Any]
+    module: str
+
+
+_ADMIN: dict[tuple[str, str], AdminEndpoint] = {}
+
+
+def admin_endpoint(
+    path: str, *, verbs: tuple[str, ...] = ("POST",), request_model: type[BaseModel] | None = None
+) -> Callable[[Callable[[MethodContext, Any], Any]], Callable[[MethodContext, Any], Any]]:
+    """Register a domain admin call at ``/sandbox/accounts/{client_id}{path}``.
+
+    The handler gets the account's :class:`MethodContext` (ticks already run) and the parsed body
+    (``None`` for GET), and returns a pydantic model, a list/dict, or a Starlette ``Response``.
+    """
+    if not path.startswith("/"):
+        raise ValueError("admin paths start with '/'")
+
+    AdminHandler = Callable[[MethodContext, Any], Any]
+
+    def register(handler: AdminHandler) -> AdminHandler:
+        for verb in verbs:
+            _ADMIN[(path, verb)] = AdminEndpoint(
+                path, verbs, request_model, handler, handler.__module__
+            )
+        return handler
+
+    return register
+
+
+def registered_admin_endpoints() -> list[AdminEndpoint]:
+    """Every domain admin endpoint registered so far."""
+    return list({id(e): e for e in _ADMIN.values()}.values())
+
+
+BackgroundTask = Callable[[Any], Any]
+_BACKGROUND: list[tuple[str, BackgroundTask]] = []
+
+
+def background_task(func: BackgroundTask) -> BackgroundTask:
+    """Register ``async def func(sandbox)`` to run for the app's lifetime (e.g. push delivery)."""
+    _BACKGROUND.append((func.__module__, func))
+    return func
+
+
+def registered_background_tasks(modules: tuple[str, ...]) -> list[BackgroundTask]:
+    """Background tasks of the loaded domain modules."""
+    return [func for module, func in _BACKGROUND if module in modules]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -155,7 +155,11 @@ class AccountSnapshot(BaseModel):
     faults: FaultSettings = Field(default_factory=FaultSettings)
     next_product_id: int = 0
     next_sku: int = 0
+    domains: dict[str, Any] = Field(default_factory=dict)
+    outbox: list[dict[str, Any]] = Field(default_factory=list)
 
+
+D = TypeVar("D", bound=BaseModel)
 
 # Id ranges that look like Ozon's and never collide with each other.
 FIRST_PRODUCT_ID = 1_000_000_001
@@ -174,6 +178,27 @@ class AccountState:
         self.next_product_id = FIRST_PRODUCT_ID
         self.next_sku = FIRST_SKU
         self._sorted_ids: list[int] | None = None
+        self._domains: dict[str, BaseModel] = {}
+        self._raw_domains: dict[str, Any] = {}
+        self.outbox: list[dict[str, Any]] = []
+
+    def domain(self, model: type[D]) -> D:
+        """The account's state of one domain (postings, acts, returns ...), created on first use.
+
+        Each domain keeps its own pydantic model, keyed by the model's qualified name, so domains
+        are added without touching this class; snapshots carry them as plain JSON.
+        """
+        key = f"{model.__module__}.{model.__qualname__}"
+        current = self._domains.get(key)
+        if current is None:
+            raw = self._raw_domains.pop(key, None)
+            current = model() if raw is None else model.model_validate(raw)
+            self._domains[key] = current
+        return current  # type: ignore[return-value]
+
+    def emit(self, message: dict[str, Any]) -> None:
+        """Queue a push notification (Ozon's payload, with ``message_type``) for delivery."""
+        self.outbox.append(message)
 
     def allocate_ids(self) -> tuple[int, int]:
         """A fresh (product_id, sku) pair."""
@@ -244,6 +269,11 @@ class AccountState:
             faults=faults,
             next_product_id=self.next_product_id,
             next_sku=self.next_sku,
+            domains={
+                **self._raw_domains,
+                **{k: v.model_dump(mode="json") for k, v in self._domains.items()},
+            },
+            outbox=list(self.outbox),
         )
 
     @classmethod
@@ -260,6 +290,8 @@ class AccountState:
             )
         state.next_product_id = max(snapshot.next_product_id, FIRST_PRODUCT_ID)
         state.next_sku = max(snapshot.next_sku, FIRST_SKU)
+        state._raw_domains = dict(snapshot.domains)
+        state.outbox = list(snapshot.outbox)
         return state
 
 
