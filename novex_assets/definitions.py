@@ -30,7 +30,10 @@ def default_resources() -> dict[str, Any]:
     data_dir = os.environ.get("NOVEX_DATA_DIR", DEFAULT_DATA_DIR)
     return {
         "settings": SettingsResource(config_path=os.environ.get("NOVEX_CONFIG")),
-        "store": StoreResource(url=os.environ.get("NOVEX_DB_URL") or default_store_url()),
+        # Read through EnvVar so a URL with a password never lands in run config.
+        "store": StoreResource(
+            url=dg.EnvVar("NOVEX_DB_URL") if os.environ.get("NOVEX_DB_URL") else default_store_url()
+        ),
         "ozon": OzonResource(
             base_url=os.environ.get("OZON_API_URL", DEFAULT_OZON_URL),
             client_id=os.environ.get("OZON_CLIENT_ID", settings.ozon.main.client_id),

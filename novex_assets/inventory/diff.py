@@ -12,7 +12,8 @@ def changed_stock(desired: pl.DataFrame, accepted: pl.DataFrame) -> pl.DataFrame
     """Pairs whose stock differs from Ozon's accepted value, or that Ozon never accepted.
 
     Rejected items never reach the accepted state, so they come back here on every run until
-    Ozon takes them: retries need no separate queue.
+    Ozon takes them: retries need no separate queue. Pairs Ozon holds stock for that are no
+    longer wanted (product switched off or dropped from SAP, warehouse unmapped) are sent as 0.
     """
     desired = desired.select(list(LEVEL_SCHEMA)).cast(LEVEL_SCHEMA)
     accepted = accepted.select(
@@ -20,12 +21,17 @@ def changed_stock(desired: pl.DataFrame, accepted: pl.DataFrame) -> pl.DataFrame
         pl.col("warehouse_id").cast(pl.Int64),
         pl.col("stock").cast(pl.Int64).alias("accepted_stock"),
     )
-    return (
+    changed = (
         desired.join(accepted, on=["offer_id", "warehouse_id"], how="left")
         .filter(pl.col("accepted_stock").is_null() | (pl.col("accepted_stock") != pl.col("stock")))
         .select(list(LEVEL_SCHEMA))
-        .sort("offer_id", "warehouse_id")
     )
+    withdrawn = (
+        accepted.join(desired, on=["offer_id", "warehouse_id"], how="anti")
+        .filter(pl.col("accepted_stock") != 0)
+        .select("offer_id", "warehouse_id", pl.lit(0, dtype=pl.Int64).alias("stock"))
+    )
+    return pl.concat([changed, withdrawn]).sort("offer_id", "warehouse_id")
 
 
 def _money(name: str) -> pl.Expr:

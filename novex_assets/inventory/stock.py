@@ -33,10 +33,11 @@ def compute_stock_levels(
     reserved: pl.DataFrame,
     settings: NovexSettings,
 ) -> tuple[pl.DataFrame, StockLevelStats]:
-    """Stock to publish for every assortment product on every mapped Ozon warehouse.
+    """Stock to publish for every Ozon-enabled product on every mapped Ozon warehouse.
 
-    Every product gets a row per warehouse, so goods that vanish from the Infor snapshot, or are
-    switched off for Ozon in SAP, are published as 0 instead of lingering on Ozon.
+    Every enabled product gets a row per warehouse, so goods that vanish from the Infor snapshot
+    are published as 0 instead of lingering on Ozon. Products switched off in SAP get no row; the
+    diff zeroes whatever Ozon still holds for them.
     """
     site_map = pl.DataFrame(
         {
@@ -90,19 +91,19 @@ def compute_stock_levels(
     )
     enabled = frame.filter(pl.col("ozon_enabled"))
     stats = StockLevelStats(
-        pairs=frame.height,
+        pairs=enabled.height,
         products=products.height,
         warehouses=warehouses.height,
-        published_units=int(frame["stock"].sum() or 0),
-        zero_pairs=frame.filter(pl.col("stock") == 0).height,
+        published_units=int(enabled["stock"].sum() or 0),
+        zero_pairs=enabled.filter(pl.col("stock") == 0).height,
         capped_pairs=enabled.filter(pl.col("free") > pl.col("max_stock")).height,
         below_minimum_pairs=enabled.filter(
             (pl.col("free") < pl.col("min_to_publish")) & (pl.col("free") > 0)
         ).height,
-        reserved_units=int(frame["reserved"].sum() or 0),
+        reserved_units=int(enabled["reserved"].sum() or 0),
         unmapped_site_rows=unmapped_rows,
         unknown_offer_rows=unknown_rows,
         disabled_products=products.filter(~pl.col("ozon_enabled")).height,
     )
-    levels = frame.select(list(LEVEL_SCHEMA)).cast(LEVEL_SCHEMA).sort("offer_id", "warehouse_id")
+    levels = enabled.select(list(LEVEL_SCHEMA)).cast(LEVEL_SCHEMA).sort("offer_id", "warehouse_id")
     return levels, stats

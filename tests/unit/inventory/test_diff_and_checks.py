@@ -18,6 +18,14 @@ def test_only_changed_or_never_accepted_pairs_are_sent():
     assert changed_stock(desired, desired).height == 0
 
 
+def test_pairs_no_longer_wanted_are_zeroed_once():
+    desired = pl.DataFrame({"offer_id": ["A"], "warehouse_id": [1], "stock": [5]})
+    accepted = pl.DataFrame(
+        {"offer_id": ["A", "GONE", "ZERO"], "warehouse_id": [1, 1, 1], "stock": [5, 4, 0]}
+    )
+    assert changed_stock(desired, accepted).rows() == [("GONE", 1, 0)]
+
+
 def test_price_diff_sees_price_old_price_and_minimum():
     desired = pl.DataFrame(
         {

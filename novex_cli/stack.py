@@ -1,0 +1,147 @@
+"""A complete local stack: sample data, the Ozon sandbox seeded to match, a store and resources.
+
+The demo, the benchmark and the end-to-end tests all start from here, so what they exercise is the
+same wiring `dagster dev` uses, only pointed at the sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from pydantic import SecretStr
+
+from novex_assets.settings import NovexSettings, load_settings
+from novex_assets.settings_resource import SettingsResource
+from ozon_sandbox.admin import SeedProduct
+from ozon_sandbox.config import SandboxConfig
+from ozon_sandbox.state import Warehouse
+from ozon_sandbox.testing import SandboxServer
+from resources.ozon_resource import OzonResource
+from resources.sources.files import FileDropSap
+from resources.sources.resources import FileDropInforResource, FileDropSapResource
+from resources.store_resource import StoreResource
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SANDBOX_API_KEY = "sandbox-demo-key"
+
+
+@dataclass
+class LocalStack:
+    """Handles to everything a local run needs; `close()` stops the sandbox."""
+
+    settings: NovexSettings
+    server: SandboxServer
+    data_dir: Path
+    store_url: str
+    api_key: str
+    time_factor: float
+
+    @property
+    def client_id(self) -> str:
+        return self.settings.ozon.main.client_id
+
+    def resources(self) -> dict[str, Any]:
+        """Dagster resources pointed at this stack (the key is passed as a value, not logged)."""
+        return {
+            "settings": SettingsResource(config_path=os.environ.get("NOVEX_CONFIG")),
+            "store": StoreResource(url=self.store_url),
+            "ozon": OzonResource(
+                base_url=self.server.url,
+                client_id=self.client_id,
+                api_key=self.api_key,
+                time_scale=self.time_factor,
+            ),
+            "sap": FileDropSapResource(data_dir=str(self.data_dir)),
+            "infor": FileDropInforResource(data_dir=str(self.data_dir)),
+        }
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+def seed_sandbox(server: SandboxServer, settings: NovexSettings, data_dir: Path) -> int:
+    """Give the sandbox Novex's warehouses and an Ozon card for every Ozon-enabled SAP product.
+
+    Cards start price-sent at the SAP base price, as cards already selling on Ozon would be; the
+    first price sync then moves them to the rule-based price.
+    """
+    admin = server.admin
+    client_id = settings.ozon.main.client_id
+    admin.seed_warehouses(
+        client_id,
+        [
+            Warehouse(warehouse_id=w.ozon_warehouse_id, name=w.name or w.infor_site)
+            for w in settings.warehouses
+        ],
+    )
+    assortment = FileDropSap(data_dir).read_assortment().frame
+    enabled = assortment.filter(assortment["ozon_enabled"])
+    products = [
+        SeedProduct(
+            offer_id=offer_id,
+            name=name,
+            barcodes=[barcode] if barcode else [],
+            price=f"{price:.2f}",
+            price_sent=True,
+        )
+        for offer_id, name, barcode, price in enabled.select(
+            "offer_id", "name", "barcode", "base_price"
+        ).iter_rows()
+    ]
+    for start in range(0, len(products), 5000):
+        admin.seed_products(client_id, products[start : start + 5000])
+    return len(products)
+
+
+def start_stack(
+    workdir: Path,
+    *,
+    skus: int,
+    seed: int,
+    time_factor: float,
+    fresh: bool = True,
+    settings: NovexSettings | None = None,
+) -> LocalStack:
+    """Generate data under `workdir`, start and seed a sandbox, and return the stack."""
+    from sample_data.generator import generate
+
+    settings = settings or load_settings()
+    if fresh and workdir.exists():
+        shutil.rmtree(workdir)
+    data_dir = workdir / "data"
+    sites = tuple(w.infor_site for w in settings.warehouses)
+    generate(data_dir, skus=skus, seed=seed, sites=sites)
+    config = SandboxConfig(
+        accounts={settings.ozon.main.client_id: SecretStr(SANDBOX_API_KEY)},
+        time_factor=time_factor,
+        seed=seed,
+    )
+    server = SandboxServer(config).start()
+    try:
+        seed_sandbox(server, settings, data_dir)
+    except BaseException:
+        server.stop()
+        raise
+    return LocalStack(
+        settings=settings,
+        server=server,
+        data_dir=data_dir,
+        store_url=f"sqlite:///{(workdir / 'novex.sqlite').resolve()}",
+        api_key=SANDBOX_API_KEY,
+        time_factor=time_factor,
+    )
+
+
+def local_instance(home: Path) -> dg.DagsterInstance:
+    """The embedded Dagster instance (SQLite) under `home`, so `dagster dev` shows the runs later."""
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dagster.yaml"
+    if not target.exists():
+        shutil.copyfile(REPO_ROOT / "deploy" / "dagster.local.yaml", target)
+    os.environ["DAGSTER_HOME"] = str(home.resolve())
+    return dg.DagsterInstance.get()
