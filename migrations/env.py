@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from resources.store.engine import create_store_engine, default_store_url
+from resources.store.migrate import VERSION_TABLE
 from resources.store.tables import metadata
 
 config = context.config
@@ -25,6 +26,7 @@ def _run(connection: sa.Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         compare_type=True,
+        version_table=VERSION_TABLE,
         # SQLite cannot ALTER most things; batch mode rebuilds tables for later revisions.
         render_as_batch=connection.dialect.name == "sqlite",
     )
@@ -35,7 +37,9 @@ def _run(connection: sa.Connection) -> None:
 def run_offline() -> None:
     """Emit SQL for review instead of applying it (`alembic upgrade head --sql`)."""
     url = config.get_main_option("sqlalchemy.url") or default_store_url()
-    context.configure(url=url, target_metadata=metadata, literal_binds=True)
+    context.configure(
+        url=url, target_metadata=metadata, literal_binds=True, version_table=VERSION_TABLE
+    )
     with context.begin_transaction():
         context.run_migrations()
 

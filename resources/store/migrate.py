@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 _PG_LOCK_KEY = 0x4E4F5645_0001
 
 
+# Our own version table: Dagster's PostgreSQL storage keeps its revision in `alembic_version`,
+# and production may put both in one database.
+VERSION_TABLE = "novex_alembic_version"
+
+
 def alembic_config() -> Config:
     """Alembic config pointing at the shipped migrations, wherever the package lives."""
     config = Config(str(ALEMBIC_INI))
@@ -38,7 +43,9 @@ def head_revision() -> str | None:
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None when it was never migrated)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return MigrationContext.configure(
+            conn, opts={"version_table": VERSION_TABLE}
+        ).get_current_revision()
 
 
 def upgrade(engine: Engine) -> None:

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from resources.store.engine import create_store_engine
-from resources.store.migrate import current_revision, head_revision, upgrade
+from resources.store.migrate import VERSION_TABLE, current_revision, head_revision, upgrade
 from resources.store.store import Store
 from resources.store.tables import metadata
 
@@ -56,7 +56,9 @@ def test_migrated_schema_matches_table_metadata(store_url: str) -> None:
     engine = create_store_engine(store_url)
     upgrade(engine)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "version_table": VERSION_TABLE}
+        )
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []

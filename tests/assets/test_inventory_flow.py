@@ -1,0 +1,154 @@
+"""The inventory flow through real Dagster runs against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from novex_assets.constants import INVENTORY_RECONCILE_JOB, INVENTORY_SYNC_JOB
+from ozon_sandbox.admin import SeedStock
+from ozon_sandbox.config import FaultSettings
+from resources.store.store import Store
+from sample_data.generator import change_stock
+from tests.assets.conftest import materialization, run_job
+
+
+def _sandbox_stock(stack) -> dict[tuple[str, int], int]:
+    return {k: row.present for k, row in stack.server.admin.stocks(stack.client_id).items()}
+
+
+def _store(stack) -> Store:
+    return Store(stack.store_url).migrate()
+
+
+def test_full_sync_makes_ozon_match_and_second_run_sends_nothing(stack):
+    first = run_job(stack, INVENTORY_SYNC_JOB)
+    assert first.success
+    stock = materialization(first, "inventory", "stock_sync")
+    assert stock["accepted"] == stock["changed"] > 0 and stock["rejected"] == 0
+    repo = _store(stack).inventory
+    wanted = {(o, w): s for o, w, s in repo.stock_levels().select("offer_id", "warehouse_id", "stock").iter_rows()}
+    on_ozon = _sandbox_stock(stack)
+    assert all(on_ozon[pair] == value for pair, value in wanted.items())
+    ozon_prices = stack.server.admin.prices(stack.client_id)
+    for offer_id, price in repo.price_levels().head(20).select("offer_id", "price").iter_rows():
+        assert float(ozon_prices[offer_id].price) == price
+
+    second = run_job(stack, INVENTORY_SYNC_JOB)
+    assert second.success
+    assert materialization(second, "inventory", "stock_sync")["sent"] == 0
+    assert materialization(second, "inventory", "price_sync")["sent"] == 0
+
+
+def test_a_new_snapshot_sends_only_the_changed_pairs(stack):
+    assert run_job(stack, INVENTORY_SYNC_JOB).success
+    change_stock(stack.data_dir, share=0.05, seed=11)
+    result = run_job(stack, INVENTORY_SYNC_JOB)
+    stock = materialization(result, "inventory", "stock_sync")
+    assert 0 < stock["sent"] < 60  # ~5 % of 600 rows, minus changes the rules swallow
+    assert stock["accepted"] == stock["sent"]
+
+
+def test_bad_source_rows_are_quarantined_with_file_and_line(stack):
+    result = run_job(stack, INVENTORY_SYNC_JOB)
+    assert result.success
+    assert materialization(result, "sources", "sap_assortment")["quarantined"] >= 4
+    assert materialization(result, "sources", "infor_stock")["quarantined"] >= 1
+    quarantined = _store(stack).quarantine.list()
+    assert set(quarantined["source"].to_list()) == {"sap", "infor"}
+    assert quarantined.filter(pl.col("line") < 2).height == 0
+    assert all(quarantined["reason"].str.len_chars() > 0)
+    # Reading the same files again does not duplicate the quarantine.
+    run_job(stack, INVENTORY_SYNC_JOB)
+    assert _store(stack).quarantine.list().height == quarantined.height
+
+
+def test_per_item_errors_are_kept_and_retried_until_ozon_accepts(stack):
+    admin = stack.server.admin
+    repo = _store(stack).inventory
+    # Ozon refuses one offer (its card is archived away): the run still succeeds for the rest.
+    run_job(stack, INVENTORY_SYNC_JOB)
+    victim = repo.stock_levels()["offer_id"][0]
+    admin.reset(stack.client_id)
+    from novex_cli.stack import seed_sandbox
+
+    seed_sandbox(stack.server, stack.settings, stack.data_dir)
+    products = [p for p in admin.products(stack.client_id) if p.offer_id != victim]
+    admin.reset(stack.client_id)
+    from ozon_sandbox.admin import SeedProduct
+    from ozon_sandbox.state import Warehouse
+
+    admin.seed_warehouses(
+        stack.client_id,
+        [Warehouse(warehouse_id=w.ozon_warehouse_id, name=w.infor_site) for w in stack.settings.warehouses],
+    )
+    admin.seed_products(
+        stack.client_id,
+        [SeedProduct(offer_id=p.offer_id, price=p.price, price_sent=True) for p in products],
+    )
+    with _store(stack).engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM ozon_stock_state")
+    result = run_job(stack, INVENTORY_SYNC_JOB)
+    assert result.success
+    stock = materialization(result, "inventory", "stock_sync")
+    assert stock["rejected"] == 2  # both warehouses of the missing card
+    errors = repo.open_sync_errors("stock")
+    assert set(errors["offer_id"].to_list()) == {victim}
+    assert errors["attempts"].to_list() == [1, 1]
+
+    retry = run_job(stack, INVENTORY_SYNC_JOB)
+    assert materialization(retry, "inventory", "stock_sync")["sent"] == 2
+    assert repo.open_sync_errors("stock")["attempts"].to_list() == [2, 2]
+
+    admin.seed_products(stack.client_id, [SeedProduct(offer_id=victim, price="100", price_sent=True)])
+    fixed = run_job(stack, INVENTORY_SYNC_JOB)
+    assert materialization(fixed, "inventory", "stock_sync")["accepted"] == 2
+    assert repo.open_sync_errors("stock").height == 0
+
+
+def test_server_faults_are_retried_by_the_client_without_losing_items(stack):
+    stack.server.admin.set_faults(stack.client_id, FaultSettings(rate_5xx=0.3, rate_429=0.2))
+    result = run_job(stack, INVENTORY_SYNC_JOB)
+    assert result.success
+    stock = materialization(result, "inventory", "stock_sync")
+    faults = stack.server.admin.requests(stack.client_id).methods["/v2/products/stocks"].faults
+    assert sum(faults.values()) > 0
+    # Most batches get through on a retry; any batch that ran out of retries is kept, not lost.
+    assert stock["accepted"] > stock["changed"] / 2
+    repo = _store(stack).inventory
+    assert stock["accepted"] + repo.open_sync_errors("stock").height == stock["changed"]
+    stack.server.admin.clear_faults(stack.client_id)
+    again = run_job(stack, INVENTORY_SYNC_JOB)
+    assert materialization(again, "inventory", "stock_sync")["sent"] == stock["changed"] - stock["accepted"]
+    assert repo.open_sync_errors("stock").height == 0
+
+
+def test_a_run_stopped_by_an_outage_resumes_where_it_left_off(stack):
+    stack.server.admin.set_faults(
+        stack.client_id, FaultSettings(rate_5xx=1.0, methods=["/v2/products/stocks"])
+    )
+    broken = run_job(stack, INVENTORY_SYNC_JOB)
+    assert not broken.success  # the stop is visible
+    repo = _store(stack).inventory
+    assert repo.ozon_stock_state().height == 0
+    assert repo.open_sync_errors("stock").height > 0  # what failed is recorded, not dropped
+    stack.server.admin.clear_faults(stack.client_id)
+    healed = run_job(stack, INVENTORY_SYNC_JOB)
+    assert healed.success
+    assert repo.open_sync_errors("stock").height == 0
+    assert repo.ozon_stock_state().height == repo.stock_levels().height
+
+
+def test_reconciliation_corrects_drift_made_on_ozon(stack):
+    assert run_job(stack, INVENTORY_SYNC_JOB).success
+    repo = _store(stack).inventory
+    offer_id, warehouse_id, stock = (
+        repo.stock_levels().filter(pl.col("stock") > 0).select("offer_id", "warehouse_id", "stock").row(0)
+    )
+    stack.server.admin.seed_stocks(
+        stack.client_id, [SeedStock(offer_id=offer_id, warehouse_id=warehouse_id, present=stock + 40)]
+    )
+    result = run_job(stack, INVENTORY_RECONCILE_JOB)
+    assert result.success
+    assert materialization(result, "inventory", "stock_reconciliation")["drifted"] == 1
+    assert materialization(result, "inventory", "stock_sync")["accepted"] == 1
+    assert _sandbox_stock(stack)[(offer_id, warehouse_id)] == stock
