@@ -79,6 +79,9 @@ class MethodLimits:
 
 
 GLOBAL_RATE = Rate(50, 1.0)
+# Request windows run 3 % long: Ozon counts arrivals, we count departures, and jitter in transit
+# would otherwise land a request just inside the previous window and earn a 429.
+WINDOW_SAFETY = 1.03
 
 # Ozon's documented per-method limits (API-NOTES §12). New methods with limits add a row here.
 METHOD_LIMITS: Mapping[str, MethodLimits] = {
@@ -143,17 +146,17 @@ class RateLimiter:
         self.time_scale = time_scale
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
-        self._global = self._window(global_rate)
+        self._global = self._window(global_rate, WINDOW_SAFETY)
         self._limits = dict(method_limits)
         self._requests = {
-            path: [self._window(rate) for rate in limits.requests]
+            path: [self._window(rate, WINDOW_SAFETY) for rate in limits.requests]
             for path, limits in self._limits.items()
         }
         self._items: dict[str, dict[Hashable, _Window]] = {path: {} for path in self._limits}
         self._items_pruned_at: dict[str, int] = {path: 0 for path in self._limits}
 
-    def _window(self, rate: Rate) -> _Window:
-        return _Window(rate.limit, rate.window_s / self.time_scale)
+    def _window(self, rate: Rate, safety: float = 1.0) -> _Window:
+        return _Window(rate.limit, rate.window_s * safety / self.time_scale)
 
     def item_rule(self, path: str) -> ItemRule | None:
         """The per-item rule for ``path``, if Ozon has one."""
