@@ -35,7 +35,8 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 def ensure_env() -> None:
     """Create the virtualenv and install the locked dependencies plus the project (editable)."""
-    if sys.version_info < (3, 11):
+    # Kept at runtime: dev.py runs under any python3, before requires-python is enforced.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit("Python 3.11 or newer is required")
     if not (BIN / "python").exists():
         _say(f"creating virtualenv in {VENV}")
@@ -49,7 +50,18 @@ def ensure_env() -> None:
         _run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
     _say("installing locked dependencies")
     _run(BIN / "uv", "pip", "install", "--quiet", "--python", BIN / "python", "-r", LOCK, env=env)
-    _run(BIN / "uv", "pip", "install", "--quiet", "--python", BIN / "python", "--no-deps", "-e", ".", env=env)
+    _run(
+        BIN / "uv",
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        BIN / "python",
+        "--no-deps",
+        "-e",
+        ".",
+        env=env,
+    )
     STAMP.write_text(digest)
 
 

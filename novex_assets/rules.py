@@ -19,7 +19,7 @@ class _Override(Protocol):
 
 
 def glob_to_regex(pattern: str) -> str:
-    """An anchored regex for a shell-style glob (`*`, `?`), in the dialect polars' engine accepts."""
+    """An anchored regex for a shell-style glob (`*`, `?`) in the dialect polars' engine accepts."""
     parts = ["^"]
     for char in pattern:
         if char == "*":

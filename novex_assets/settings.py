@@ -1,4 +1,4 @@
-"""The low-code part: staff-editable rules (YAML), validated by pydantic with errors naming file and field."""
+"""The low-code part: staff-editable YAML rules, validated with errors naming file and field."""
 
 from __future__ import annotations
 
@@ -32,10 +32,13 @@ class OzonAccount(_Strict):
 
 
 class OzonSettings(_Strict):
+    """The `ozon` section: the seller accounts to sync with; the first one is the main account."""
+
     accounts: list[OzonAccount] = Field(min_length=1)
 
     @property
     def main(self) -> OzonAccount:
+        """The main account (the first listed), used for the connection and the sandbox."""
         return self.accounts[0]
 
 
@@ -60,18 +63,23 @@ class Match(_Strict):
         return self
 
     def matches(self, offer_id: str, category_code: str) -> bool:
+        """Whether the item's offer_id and category_code satisfy every given pattern."""
         return (self.offer_id is None or fnmatch.fnmatchcase(offer_id, self.offer_id)) and (
             self.category_code is None or fnmatch.fnmatchcase(category_code, self.category_code)
         )
 
 
 class StockRule(_Strict):
+    """A `stock_rules` rule: units held back per warehouse, publish threshold and cap."""
+
     buffer: int = Field(default=0, ge=0)
     min_to_publish: int = Field(default=1, ge=0)
     max_stock: int = Field(default=999_999, ge=0, lt=1_000_000)
 
 
 class StockOverride(_Strict):
+    """A `stock_rules.overrides` entry: the fields that replace the default for matching items."""
+
     match: Match
     buffer: int | None = Field(default=None, ge=0)
     min_to_publish: int | None = Field(default=None, ge=0)
@@ -79,6 +87,8 @@ class StockOverride(_Strict):
 
 
 class StockRules(_Strict):
+    """The `stock_rules` section: how much free stock is published to Ozon per item."""
+
     default: StockRule = StockRule()
     overrides: list[StockOverride] = []
 
@@ -92,6 +102,8 @@ class StockRules(_Strict):
 
 
 class PriceRule(_Strict):
+    """A `price_rules` rule: markup on the SAP base price, rounding, floor and derived prices."""
+
     markup_pct: float = Field(default=0.0, ge=-50, le=1000)
     rounding_step: float = Field(default=1.0, gt=0)
     rounding_mode: Literal["ceil", "nearest", "floor"] = "ceil"
@@ -101,6 +113,8 @@ class PriceRule(_Strict):
 
 
 class PriceOverride(_Strict):
+    """A `price_rules.overrides` entry: the fields that replace the default for matching items."""
+
     match: Match
     markup_pct: float | None = Field(default=None, ge=-50, le=1000)
     rounding_step: float | None = Field(default=None, gt=0)
@@ -111,6 +125,8 @@ class PriceOverride(_Strict):
 
 
 class PriceRules(_Strict):
+    """The `price_rules` section: Ozon prices per item and the largest change allowed per push."""
+
     default: PriceRule = PriceRule()
     overrides: list[PriceOverride] = []
     max_change_share: float = Field(default=0.5, gt=0)
@@ -125,6 +141,8 @@ class PriceRules(_Strict):
 
 
 class SyncSettings(_Strict):
+    """The `sync` section: Ozon batch sizes, the snapshot sensor interval and the schedules."""
+
     stock_batch_size: int = Field(default=100, ge=1, le=100)
     price_batch_size: int = Field(default=1000, ge=1, le=1000)
     snapshot_sensor_interval_s: int = Field(default=60, ge=5)
@@ -160,6 +178,7 @@ class NovexSettings(_Strict):
         return value
 
     def site_to_warehouse(self) -> dict[str, int]:
+        """Map each Infor site to the Ozon warehouse its stock is published to."""
         return {w.infor_site: w.ozon_warehouse_id for w in self.warehouses}
 
 

@@ -13,7 +13,8 @@ class SettingsResource(dg.ConfigurableResource):
 
     config_path: str | None = Field(
         default=None,
-        description="Path of the YAML config; empty means $NOVEX_CONFIG or the shipped config/novex.yaml.",
+        description="Path of the YAML config; "
+        "empty means $NOVEX_CONFIG or the shipped config/novex.yaml.",
     )
 
     def get(self) -> NovexSettings:

@@ -26,5 +26,7 @@ def serve(
         time_factor=time_factor,
         state_file=state_file if str(state_file) else None,
     )
-    click.echo(f"Ozon sandbox on http://{host}:{port} (admin under /sandbox/), Client-Id {client_id}")
+    click.echo(
+        f"Ozon sandbox on http://{host}:{port} (admin under /sandbox/), Client-Id {client_id}"
+    )
     run(host, port, config)

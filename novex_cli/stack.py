@@ -43,6 +43,7 @@ class LocalStack:
 
     @property
     def client_id(self) -> str:
+        """Client-Id of the main Ozon account, which the sandbox is seeded for."""
         return self.settings.ozon.main.client_id
 
     def resources(self) -> dict[str, Any]:
@@ -61,6 +62,7 @@ class LocalStack:
         }
 
     def close(self) -> None:
+        """Stop the sandbox server."""
         self.server.stop()
 
 
@@ -138,7 +140,7 @@ def start_stack(
 
 
 def local_instance(home: Path) -> dg.DagsterInstance:
-    """The embedded Dagster instance (SQLite) under `home`, so `dagster dev` shows the runs later."""
+    """The embedded Dagster instance (SQLite) under `home`, so `dagster dev` shows runs later."""
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     if not target.exists():

@@ -1,6 +1,5 @@
 """Starts the inventory sync when Infor drops a new stock snapshot."""
 
-
 import dagster as dg
 
 from novex_assets.jobs import inventory_sync_job
@@ -14,7 +13,7 @@ def _newer(names: list[str], cursor: str | None) -> list[str]:
 
 
 def build_stock_snapshot_sensor(interval_s: int = 60) -> dg.SensorDefinition:
-    """A sensor polling the Infor adapter; its cursor is the newest snapshot a run was requested for."""
+    """Poll the Infor adapter; the cursor is the newest snapshot a run was requested for."""
 
     @dg.sensor(
         name=SENSOR_NAME,

@@ -1,6 +1,5 @@
 """Blocking gates on computed stock and prices: a failure stops the push to Ozon."""
 
-
 from collections.abc import Iterable
 
 import dagster as dg
@@ -30,11 +29,15 @@ def _result(name: str, key: dg.AssetKey, outcome: CheckOutcome) -> dg.AssetCheck
 @dg.multi_asset_check(
     specs=[
         dg.AssetCheckSpec(
-            "no_negative_stock", asset=STOCK_LEVELS, blocking=True,
+            "no_negative_stock",
+            asset=STOCK_LEVELS,
+            blocking=True,
             description="No (offer, warehouse) pair has negative stock.",
         ),
         dg.AssetCheckSpec(
-            "stock_below_ozon_maximum", asset=STOCK_LEVELS, blocking=True,
+            "stock_below_ozon_maximum",
+            asset=STOCK_LEVELS,
+            blocking=True,
             description="Every stock value is below Ozon's 1,000,000 limit.",
         ),
     ]
@@ -49,28 +52,34 @@ def stock_level_checks(store: StoreResource) -> Iterable[dg.AssetCheckResult]:
 @dg.multi_asset_check(
     specs=[
         dg.AssetCheckSpec(
-            "price_not_below_minimum", asset=PRICE_LEVELS, blocking=True,
+            "price_not_below_minimum",
+            asset=PRICE_LEVELS,
+            blocking=True,
             description="Every price respects the configured minimum price.",
         ),
         dg.AssetCheckSpec(
-            "price_jump_within_limit", asset=PRICE_LEVELS, blocking=True,
-            description="No price moves more than the configured share against Ozon's current price "
-            "(Ozon quarantines such prices).",
+            "price_jump_within_limit",
+            asset=PRICE_LEVELS,
+            blocking=True,
+            description="No price moves more than the configured share against Ozon's "
+            "current price (Ozon quarantines such prices).",
         ),
     ]
 )
 def price_level_checks(
     store: StoreResource, settings: SettingsResource
 ) -> Iterable[dg.AssetCheckResult]:
-    """Stop a price push that breaks the minimum or jumps enough to trigger Ozon's price quarantine."""
+    """Stop a price push that breaks the minimum or jumps enough to trip Ozon's price quarantine."""
     cfg = settings.get()
     repo = store.get_store().inventory
     prices = repo.price_levels()
     yield _result(
-        "price_not_below_minimum", PRICE_LEVELS,
+        "price_not_below_minimum",
+        PRICE_LEVELS,
         checks.price_below_minimum(prices, repo.products(), cfg),
     )
     yield _result(
-        "price_jump_within_limit", PRICE_LEVELS,
+        "price_jump_within_limit",
+        PRICE_LEVELS,
         checks.price_jumps(prices, repo.ozon_price_state(), cfg.price_rules.max_change_share),
     )

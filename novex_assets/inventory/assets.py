@@ -1,6 +1,5 @@
 """Inventory assets: stock and prices computed by the rules, then pushed to Ozon (changes only)."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -23,7 +22,8 @@ INFOR = dg.AssetKey(["sources", "infor_stock"])
     group_name=INVENTORY,
     kinds={"polars", "sql"},
     ins={"assortment": dg.AssetIn(SAP), "snapshot": dg.AssetIn(INFOR)},
-    description="Stock to publish per offer and Ozon warehouse: on hand - allocated - reserved - buffer.",
+    description="Stock to publish per offer and Ozon warehouse: "
+    "on hand - allocated - reserved - buffer.",
 )
 def stock_levels(
     context: dg.AssetExecutionContext,
@@ -34,7 +34,9 @@ def stock_levels(
 ) -> dg.MaterializeResult:
     """Stock to publish per offer and Ozon warehouse: on hand - allocated - reserved - buffer."""
     repo = store.get_store().inventory
-    levels, stats = compute_stock_levels(assortment, snapshot, repo.reserved_quantities(), settings.get())
+    levels, stats = compute_stock_levels(
+        assortment, snapshot, repo.reserved_quantities(), settings.get()
+    )
     repo.replace_stock_levels(levels)
     context.log.info(f"stock levels: {stats.pairs} pairs, {stats.published_units} units published")
     return dg.MaterializeResult(metadata=stats.model_dump())
@@ -45,7 +47,8 @@ def stock_levels(
     group_name=INVENTORY,
     kinds={"polars", "sql"},
     ins={"assortment": dg.AssetIn(SAP)},
-    description="Ozon price, old price and minimum per offer from SAP base prices and the price rules.",
+    description="Ozon price, old price and minimum per offer "
+    "from SAP base prices and the price rules.",
 )
 def price_levels(
     context: dg.AssetExecutionContext,
@@ -104,7 +107,8 @@ def _result(report: SyncReport) -> dg.MaterializeResult:
     group_name=INVENTORY,
     kinds={"ozon"},
     deps=[stock_levels, stock_reconciliation],
-    description="Changed stock pushed to Ozon in batches of 100 within Ozon's limits; errors kept for retry.",
+    description="Changed stock pushed to Ozon in batches of 100 within Ozon's limits; "
+    "errors kept for retry.",
 )
 def stock_sync(
     context: dg.AssetExecutionContext,
@@ -112,7 +116,7 @@ def stock_sync(
     store: StoreResource,
     settings: SettingsResource,
 ) -> dg.MaterializeResult:
-    """Changed stock pushed to Ozon in batches of 100 within Ozon's limits; errors kept for retry."""
+    """Changed stock pushed to Ozon in batches of 100 within its limits; errors kept for retry."""
     repo = store.get_store().inventory
     changes = changed_stock(repo.stock_levels(), repo.ozon_stock_state())
     context.log.info(f"{changes.height} (offer, warehouse) pairs differ from Ozon ({STOCK_METHOD})")

@@ -1,4 +1,4 @@
-"""Gates that stop a bad push before it reaches Ozon (plain functions; the asset checks wrap them)."""
+"""Gates that stop a bad push before it reaches Ozon (plain functions the asset checks wrap)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ozon prices from SAP base prices, by the config's markup, rounding, minimum and old-price rules."""
+"""Ozon prices from SAP base prices by the config's markup, rounding, minimum, old-price rules."""
 
 from __future__ import annotations
 

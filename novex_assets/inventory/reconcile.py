@@ -43,11 +43,13 @@ def reconcile_stock(
             rows.append((item.offer_id, int(item.warehouse_id), int(item.free_stock)))
         log(f"stock reconciliation: {number * _IDS_PER_REQUEST} offers read back")
     reported = pl.DataFrame(
-        rows, schema={"offer_id": pl.String, "warehouse_id": pl.Int64, "ozon_stock": pl.Int64},
+        rows,
+        schema={"offer_id": pl.String, "warehouse_id": pl.Int64, "ozon_stock": pl.Int64},
         orient="row",
     )
     joined = accepted.select(
-        pl.col("offer_id").cast(pl.String), pl.col("warehouse_id").cast(pl.Int64),
+        pl.col("offer_id").cast(pl.String),
+        pl.col("warehouse_id").cast(pl.Int64),
         pl.col("stock").cast(pl.Int64),
     ).join(reported, on=["offer_id", "warehouse_id"], how="left")
     drift = joined.filter(
@@ -81,12 +83,21 @@ def reconcile_prices(
     for chunk in _chunks(offers, _IDS_PER_REQUEST):
         for item in client.prices.info(offer_ids=chunk):
             rows.append(
-                (item.offer_id, float(item.price.price), float(item.price.old_price or 0),
-                 None if not item.price.min_price else float(item.price.min_price))
+                (
+                    item.offer_id,
+                    float(item.price.price),
+                    float(item.price.old_price or 0),
+                    None if not item.price.min_price else float(item.price.min_price),
+                )
             )
     reported = pl.DataFrame(
         rows,
-        schema={"offer_id": pl.String, "o_price": pl.Float64, "o_old": pl.Float64, "o_min": pl.Float64},
+        schema={
+            "offer_id": pl.String,
+            "o_price": pl.Float64,
+            "o_old": pl.Float64,
+            "o_min": pl.Float64,
+        },
         orient="row",
     )
     joined = accepted.select(
@@ -96,13 +107,18 @@ def reconcile_prices(
     ).join(reported, on="offer_id", how="left")
     drift = joined.filter(
         pl.col("o_price").is_not_null()
-        & ((pl.col("o_price").round(2) != pl.col("price")) | (pl.col("o_old").round(2) != pl.col("old_price")))
+        & (
+            (pl.col("o_price").round(2) != pl.col("price"))
+            | (pl.col("o_old").round(2) != pl.col("old_price"))
+        )
     )
     unknown = joined.filter(pl.col("o_price").is_null())
     if drift.height:
         repo.correct_ozon_price_state(
             drift.select(
-                "offer_id", pl.col("o_price").alias("price"), pl.col("o_old").alias("old_price"),
+                "offer_id",
+                pl.col("o_price").alias("price"),
+                pl.col("o_old").alias("old_price"),
                 pl.col("o_min").alias("min_price"),
             )
         )

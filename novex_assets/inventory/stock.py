@@ -1,4 +1,4 @@
-"""Free stock per (offer, Ozon warehouse): on hand - allocated - reserved - buffer, by the config rules."""
+"""Free stock per (offer, Ozon warehouse): on hand - allocated - reserved - buffer, per config."""
 
 from __future__ import annotations
 

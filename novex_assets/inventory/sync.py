@@ -105,7 +105,8 @@ class _Pusher:
             if number % 50 == 0 or number == total_batches:
                 self.log(
                     f"{self.kind}: batch {number}/{total_batches}, "
-                    f"{report.accepted} accepted, {report.rejected} rejected, {report.deferred} deferred"
+                    f"{report.accepted} accepted, {report.rejected} rejected, "
+                    f"{report.deferred} deferred"
                 )
             if consecutive_failures >= MAX_CONSECUTIVE_FAILED_BATCHES:
                 report.aborted = (
@@ -119,7 +120,9 @@ class _Pusher:
         return report
 
 
-def _split(batch: pl.DataFrame, results: list[Any], keys: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _split(
+    batch: pl.DataFrame, results: list[Any], keys: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Match Ozon's per-item results back to the batch rows (by position, checked by offer_id)."""
     accepted_idx: list[int] = []
     rejected_idx: list[int] = []
@@ -197,7 +200,9 @@ def push_prices(
                 old_price=_money(op),
                 min_price=None if mp is None else _money(mp),
             )
-            for o, p, op, mp in batch.select("offer_id", "price", "old_price", "min_price").iter_rows()
+            for o, p, op, mp in batch.select(
+                "offer_id", "price", "old_price", "min_price"
+            ).iter_rows()
         ]
         return _split(batch, client.prices.update(items), ["offer_id"])
 

@@ -1,6 +1,5 @@
 """Raw inputs from Novex's systems, read through swappable adapters; bad rows go to quarantine."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -13,7 +12,8 @@ from resources.store_resource import StoreResource
     key=["sources", "sap_assortment"],
     group_name=SOURCES,
     kinds={"sap", "polars"},
-    description="SAP assortment: which products may be sold on Ozon, base prices, basic attributes.",
+    description="SAP assortment: which products may be sold on Ozon, "
+    "base prices, basic attributes.",
 )
 def sap_assortment(
     context: dg.AssetExecutionContext, sap: SapResource, store: StoreResource
@@ -57,7 +57,8 @@ def infor_stock(
     newly_quarantined = cms.quarantine.add(batch.quarantined)
     cms.snapshots.mark_loaded("infor", ref.name, batch.frame.height, len(batch.quarantined))
     context.log.info(
-        f"Infor snapshot {ref.name}: {batch.frame.height} rows, {len(batch.quarantined)} quarantined"
+        f"Infor snapshot {ref.name}: {batch.frame.height} rows, "
+        f"{len(batch.quarantined)} quarantined"
     )
     return dg.Output(
         batch.frame,

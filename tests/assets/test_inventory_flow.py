@@ -26,7 +26,10 @@ def test_full_sync_makes_ozon_match_and_second_run_sends_nothing(stack):
     stock = materialization(first, "inventory", "stock_sync")
     assert stock["accepted"] == stock["changed"] > 0 and stock["rejected"] == 0
     repo = _store(stack).inventory
-    wanted = {(o, w): s for o, w, s in repo.stock_levels().select("offer_id", "warehouse_id", "stock").iter_rows()}
+    wanted = {
+        (o, w): s
+        for o, w, s in repo.stock_levels().select("offer_id", "warehouse_id", "stock").iter_rows()
+    }
     on_ozon = _sandbox_stock(stack)
     assert all(on_ozon[pair] == value for pair, value in wanted.items())
     ozon_prices = stack.server.admin.prices(stack.client_id)
@@ -79,7 +82,10 @@ def test_per_item_errors_are_kept_and_retried_until_ozon_accepts(stack):
 
     admin.seed_warehouses(
         stack.client_id,
-        [Warehouse(warehouse_id=w.ozon_warehouse_id, name=w.infor_site) for w in stack.settings.warehouses],
+        [
+            Warehouse(warehouse_id=w.ozon_warehouse_id, name=w.infor_site)
+            for w in stack.settings.warehouses
+        ],
     )
     admin.seed_products(
         stack.client_id,
@@ -99,7 +105,9 @@ def test_per_item_errors_are_kept_and_retried_until_ozon_accepts(stack):
     assert materialization(retry, "inventory", "stock_sync")["sent"] == 2
     assert repo.open_sync_errors("stock")["attempts"].to_list() == [2, 2]
 
-    admin.seed_products(stack.client_id, [SeedProduct(offer_id=victim, price="100", price_sent=True)])
+    admin.seed_products(
+        stack.client_id, [SeedProduct(offer_id=victim, price="100", price_sent=True)]
+    )
     fixed = run_job(stack, INVENTORY_SYNC_JOB)
     assert materialization(fixed, "inventory", "stock_sync")["accepted"] == 2
     assert repo.open_sync_errors("stock").height == 0
@@ -118,7 +126,10 @@ def test_server_faults_are_retried_by_the_client_without_losing_items(stack):
     assert stock["accepted"] + repo.open_sync_errors("stock").height == stock["changed"]
     stack.server.admin.clear_faults(stack.client_id)
     again = run_job(stack, INVENTORY_SYNC_JOB)
-    assert materialization(again, "inventory", "stock_sync")["sent"] == stock["changed"] - stock["accepted"]
+    assert (
+        materialization(again, "inventory", "stock_sync")["sent"]
+        == stock["changed"] - stock["accepted"]
+    )
     assert repo.open_sync_errors("stock").height == 0
 
 
@@ -142,10 +153,14 @@ def test_reconciliation_corrects_drift_made_on_ozon(stack):
     assert run_job(stack, INVENTORY_SYNC_JOB).success
     repo = _store(stack).inventory
     offer_id, warehouse_id, stock = (
-        repo.stock_levels().filter(pl.col("stock") > 0).select("offer_id", "warehouse_id", "stock").row(0)
+        repo.stock_levels()
+        .filter(pl.col("stock") > 0)
+        .select("offer_id", "warehouse_id", "stock")
+        .row(0)
     )
     stack.server.admin.seed_stocks(
-        stack.client_id, [SeedStock(offer_id=offer_id, warehouse_id=warehouse_id, present=stock + 40)]
+        stack.client_id,
+        [SeedStock(offer_id=offer_id, warehouse_id=warehouse_id, present=stock + 40)],
     )
     result = run_job(stack, INVENTORY_RECONCILE_JOB)
     assert result.success

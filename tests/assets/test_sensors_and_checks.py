@@ -54,8 +54,12 @@ def test_blocking_price_check_stops_the_price_push_but_not_the_stock_push(stack)
     store.inventory.correct_ozon_price_state(
         pl.DataFrame(
             {"offer_id": [offer_id], "price": [price / 3], "old_price": [0.0], "min_price": [None]},
-            schema={"offer_id": pl.String, "price": pl.Float64, "old_price": pl.Float64,
-                    "min_price": pl.Float64},
+            schema={
+                "offer_id": pl.String,
+                "price": pl.Float64,
+                "old_price": pl.Float64,
+                "min_price": pl.Float64,
+            },
         )
     )
     ozon_before = stack.server.admin.prices(stack.client_id)[offer_id].price

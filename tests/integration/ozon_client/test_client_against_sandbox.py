@@ -35,7 +35,9 @@ def _client(server, **kw) -> OzonClient:
 
 def test_full_sweep_respects_ozon_limits_so_nothing_is_rejected(sandbox):  # noqa: F811
     offers = seed_catalog(sandbox.admin, 3000)
-    items = [StockUpdate(offer_id=o, warehouse_id=w, stock=5) for o in offers for w in WAREHOUSE_IDS]
+    items = [
+        StockUpdate(offer_id=o, warehouse_id=w, stock=5) for o in offers for w in WAREHOUSE_IDS
+    ]
     with _client(sandbox) as client:
         results = client.stocks.update(items)
         # The same pairs again at once: the client waits out Ozon's 30 s pair rule itself.
@@ -92,9 +94,11 @@ def test_slow_replies_time_out_and_surface_as_transport_errors(sandbox):  # noqa
 
 def test_circuit_breaker_and_bad_key_are_distinct_errors(sandbox):  # noqa: F811
     (offer,) = seed_catalog(sandbox.admin, 1)
-    with OzonClient(sandbox.url, CLIENT_ID, "wrong-key", time_scale=FAST_TIME_FACTOR) as client:
-        with pytest.raises(OzonError) as err:
-            client.warehouses.list()
+    with (
+        OzonClient(sandbox.url, CLIENT_ID, "wrong-key", time_scale=FAST_TIME_FACTOR) as client,
+        pytest.raises(OzonError) as err,
+    ):
+        client.warehouses.list()
     assert isinstance(err.value, OzonAuthError) or err.value.status == 403
     assert "wrong-key" not in str(err.value)
     sandbox.admin.set_faults(CLIENT_ID, FaultSettings(circle_open_seconds=3600))

@@ -48,7 +48,9 @@ def test_price_diff_sees_price_old_price_and_minimum():
 
 
 def test_checks_flag_bad_rows(settings, assortment):
-    levels = pl.DataFrame({"offer_id": ["A", "B"], "warehouse_id": [1, 1], "stock": [-1, 1_000_000]})
+    levels = pl.DataFrame(
+        {"offer_id": ["A", "B"], "warehouse_id": [1, 1], "stock": [-1, 1_000_000]}
+    )
     assert not checks.negative_stock(levels).passed
     assert checks.negative_stock(levels).failed_rows == 1
     assert not checks.stock_over_limit(levels).passed

@@ -29,7 +29,8 @@ def test_unknown_field_and_duplicate_site_are_rejected(tmp_path: Path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "ozon: {accounts: [{name: m, client_id: '1', api_key: 'secret-in-file'}]}\n"
-        "warehouses: [{infor_site: A, ozon_warehouse_id: 1}, {infor_site: A, ozon_warehouse_id: 2}]\n",
+        "warehouses: [{infor_site: A, ozon_warehouse_id: 1}, "
+        "{infor_site: A, ozon_warehouse_id: 2}]\n",
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as err:
@@ -47,7 +48,7 @@ def test_bad_cron_and_missing_file(tmp_path: Path):
         "sync: {reconcile_cron: 'every hour'}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ConfigError, match="sync.reconcile_cron"):
+    with pytest.raises(ConfigError, match=r"sync\.reconcile_cron"):
         load_settings(bad)
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.yaml")
