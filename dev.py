@@ -79,8 +79,24 @@ def main(argv: list[str]) -> int:
     elif command == "test":
         args = [str(BIN / "python"), "-m", "pytest", *rest]
     else:
+        if not rest:
+            sys.stderr.write("usage: python3 dev.py run COMMAND [ARGS]\n")
+            return 2
         args = [str(BIN / rest[0]) if (BIN / rest[0]).exists() else rest[0], *rest[1:]]
-    return subprocess.call(args, cwd=ROOT)
+    return subprocess.call(args, cwd=ROOT, env=_dagster_env())
+
+
+def _dagster_env() -> dict[str, str]:
+    """The environment with an embedded Dagster instance under var/dagster unless one is set."""
+    env = dict(os.environ)
+    if "DAGSTER_HOME" not in env:
+        home = ROOT / "var" / "dagster"
+        home.mkdir(parents=True, exist_ok=True)
+        target = home / "dagster.yaml"
+        if not target.exists():
+            target.write_bytes((ROOT / "deploy" / "dagster.local.yaml").read_bytes())
+        env["DAGSTER_HOME"] = str(home)
+    return env
 
 
 if __name__ == "__main__":
