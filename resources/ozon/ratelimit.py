@@ -79,8 +79,8 @@ class MethodLimits:
 
 
 GLOBAL_RATE = Rate(50, 1.0)
-# Request windows run 3 % long: Ozon counts arrivals, we count departures, and jitter in transit
-# would otherwise land a request just inside the previous window and earn a 429.
+# Windows run 3 % long: Ozon counts arrivals, we count departures, and jitter in transit would
+# otherwise land a request (429) or a stock pair (TOO_MANY_REQUESTS) inside the previous window.
 WINDOW_SAFETY = 1.03
 
 # Ozon's documented per-method limits (API-NOTES §12). New methods with limits add a row here.
@@ -209,7 +209,7 @@ class RateLimiter:
         admitted: list[int] = []
         deferred: list[int] = []
         wait = 0.0
-        max_wait = rule.rate.window_s / self.time_scale
+        max_wait = rule.rate.window_s * WINDOW_SAFETY / self.time_scale + 1e-9
         for index, key in enumerate(keys):
             window = windows.get(key)
             need = used[key] + 1
@@ -243,7 +243,7 @@ class RateLimiter:
         for index in admitted:
             key = keys[index]
             if key not in windows:
-                windows[key] = self._window(rule.rate)
+                windows[key] = self._window(rule.rate, WINDOW_SAFETY)
             windows[key].record(now)
         # Forget keys whose window has emptied, so a long-lived client does not grow without bound.
         if len(windows) > 2 * max(self._items_pruned_at[path], 1024):

@@ -69,9 +69,9 @@ def test_stock_pair_waits_30_seconds_other_pairs_do_not(clock: FakeClock) -> Non
     other = limiter.reserve(STOCKS, [("C", 1), ("A", 2)])
     assert other.waited_s == pytest.approx(0.0, abs=0.05)
     again = limiter.reserve(STOCKS, [("A", 1)])
-    # (A, 1) was sent 10 s ago: the client waits the remaining 20 s, then sends.
+    # (A, 1) was sent 10 s ago: the client waits the rest of the (margined) 30 s, then sends.
     assert again.admitted == (0,)
-    assert again.waited_s == pytest.approx(20.0, abs=0.05)
+    assert again.waited_s == pytest.approx(30.0 * WINDOW_SAFETY - 10.0, abs=0.05)
 
 
 def test_price_limit_defers_the_eleventh_change_within_an_hour(clock: FakeClock) -> None:
@@ -83,7 +83,7 @@ def test_price_limit_defers_the_eleventh_change_within_an_hour(clock: FakeClock)
     assert held.admitted == (1,) and held.deferred == (0,)
     # Deferring never blocks: the hour is not waited out.
     assert held.waited_s == 0.0
-    clock.advance(3600.0 - 10 * 60.0 + 1.0)
+    clock.advance(3600.0 * WINDOW_SAFETY - 10 * 60.0 + 1.0)
     assert limiter.reserve(PRICES, ["A"]).admitted == (0,)
 
 
