@@ -132,6 +132,13 @@ def _admin_endpoint(
                 body = endpoint.request_model.model_validate_json((await request.body()) or b"{}")
             except ValidationError as exc:
                 return JSONResponse({"error": validation_message(exc)}, status_code=422)
+        elif endpoint.request_model is not None and len(request.path_params) > 1:
+            # A GET with parameters in its path (e.g. a file id) gets them as its body.
+            params = {k: v for k, v in request.path_params.items() if k != "client_id"}
+            try:
+                body = endpoint.request_model.model_validate(params)
+            except ValidationError as exc:
+                return JSONResponse({"error": validation_message(exc)}, status_code=422)
         ctx = MethodContext(
             client_id=account.client_id,
             state=account.state,
@@ -144,7 +151,9 @@ def _admin_endpoint(
             run_ticks(ctx, DOMAIN_MODULES)
             result = endpoint.handler(ctx, body)
         except OzonApiError as exc:
-            return JSONResponse({"error": exc.message, "code": exc.code}, status_code=exc.status)
+            return JSONResponse(
+                {"error": exc.body.message, "code": exc.body.code}, status_code=exc.status
+            )
         if isinstance(result, Response):
             return result
         if isinstance(result, BaseModel):

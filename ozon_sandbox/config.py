@@ -34,6 +34,47 @@ class FaultSettings(BaseModel):
         return not (self.rate_429 or self.rate_5xx or self.slow_rate or self.circle_open_seconds)
 
 
+class PushSettings(BaseModel):
+    """Push delivery defaults; off unless a URL is given (accounts can set their own via admin).
+
+    Network waits are real seconds (they bound how long a receiver may take); retry gaps,
+    suspension spans and the ping interval are sandbox seconds, so tests advance the clock.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(
+        None, description="Receiver URL every account starts with; None = push off."
+    )
+    timeout_seconds: float = Field(
+        5.0, gt=0, le=60, description="Real seconds to wait for a reply before REQUEST_TIMEOUT."
+    )
+    slow_reply_seconds: float = Field(
+        5.0, gt=0, description="Real seconds above which a reply counts as slow (suspension)."
+    )
+    ping_interval_seconds: float = Field(
+        3600.0, ge=0, description="Sandbox seconds between periodic TYPE_PING (0 = none)."
+    )
+    health_window: int = Field(
+        20, ge=1, description="Recent attempts judged for the 'half answered 200' and slow rules."
+    )
+    health_min_attempts: int = Field(
+        10, ge=1, description="Attempts needed in the window before those rules can suspend."
+    )
+    failing_suspend_seconds: float = Field(
+        86400.0, gt=0, description="Sandbox seconds of only failed attempts before suspension."
+    )
+    unreachable_suspend_seconds: float = Field(
+        3600.0, gt=0, description="Sandbox seconds of only connection errors before suspension."
+    )
+    poll_interval_seconds: float = Field(
+        0.05, gt=0, description="Real seconds between background delivery passes."
+    )
+    background: bool = Field(
+        True, description="Deliver from a background loop; False = only on admin deliver calls."
+    )
+
+
 class SandboxConfig(BaseModel):
     """Everything ``create_app`` needs; API keys are secrets and never printed."""
 
@@ -51,6 +92,9 @@ class SandboxConfig(BaseModel):
     seed: int = Field(0, description="Seed for injected faults, so failures are reproducible.")
     faults: FaultSettings = Field(
         default_factory=FaultSettings, description="Faults every account starts with."
+    )
+    push: PushSettings = Field(
+        default_factory=PushSettings, description="Push notification delivery (default off)."
     )
 
     @model_validator(mode="after")

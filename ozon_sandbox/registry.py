@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from starlette.responses import Response
 
 from ozon_sandbox.clock import SandboxClock
 from ozon_sandbox.limits import AccountLimiter
@@ -62,7 +63,7 @@ class OzonMethod:
 _REGISTRY: dict[str, OzonMethod] = {}
 
 
-TypedHandler = Callable[[MethodContext, RequestT], BaseModel]
+TypedHandler = Callable[[MethodContext, RequestT], BaseModel | Response]
 
 
 def ozon_method(

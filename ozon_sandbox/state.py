@@ -92,8 +92,49 @@ class Warehouse(BaseModel):
     working_days: list[WorkingDay] = Field(default_factory=lambda: list(WEEKDAYS))
 
 
+class CardErrorParam(BaseModel):
+    """A named value quoted in a card error's text."""
+
+    name: str
+    value: str
+
+
+class CardErrorTexts(BaseModel):
+    """Human-readable parts of a card error, as ``/v3/product/info/list`` shows them."""
+
+    attribute_name: str = ""
+    hint_code: str = ""
+    message: str = ""
+    params: list[CardErrorParam] = Field(default_factory=list)
+    short_description: str = ""
+
+
+class CardError(BaseModel):
+    """A moderation or validation problem of a card (``errors[]`` of ``/v3/product/info/list``)."""
+
+    attribute_id: int = 0
+    code: str
+    field: str = ""
+    level: Literal[
+        "ERROR_LEVEL_UNSPECIFIED",
+        "ERROR_LEVEL_ERROR",
+        "ERROR_LEVEL_WARNING",
+        "ERROR_LEVEL_INTERNAL",
+    ] = "ERROR_LEVEL_ERROR"
+    state: str = ""
+    texts: CardErrorTexts = Field(default_factory=CardErrorTexts)
+
+
+ModerateStatus = Literal["", "moderating", "approved", "declined"]
+
+
 class Product(BaseModel):
-    """A product card with its current price; ``price_sent`` gates stock updates, as on Ozon."""
+    """A product card with its current price; ``price_sent`` gates stock updates, as on Ozon.
+
+    ``moderate_status`` is empty for cards seeded directly (they count as approved once
+    created); imported cards go ``moderating`` → ``approved`` or ``declined`` (with
+    ``card_errors``).
+    """
 
     product_id: int = Field(gt=0)
     offer_id: str = Field(min_length=1, max_length=50)
@@ -116,6 +157,8 @@ class Product(BaseModel):
     auto_action_enabled: bool = False
     auto_add_to_ozon_actions_list_enabled: bool = False
     volume_weight: float = 0.1
+    moderate_status: ModerateStatus = ""
+    card_errors: list[CardError] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
     status_updated_at: datetime

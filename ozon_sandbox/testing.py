@@ -29,8 +29,25 @@ from ozon_sandbox.admin import (
     SeedStocks,
     SeedWarehouses,
 )
+from ozon_sandbox.api.product_import import ModerationDecision, ModerationResult
+from ozon_sandbox.api.push import CheckRequest, EmitRequest, PushConfigRequest, PushView
+from ozon_sandbox.api.returns import (
+    AdvanceReturn,
+    CarriageView,
+    ForceReturn,
+    GiveoutView,
+    ReturnView,
+    ScanGiveout,
+)
 from ozon_sandbox.app import create_app
+from ozon_sandbox.catalog_state import CatalogSettings
 from ozon_sandbox.config import FaultSettings, SandboxConfig
+from ozon_sandbox.handover.model import HandoverSettings
+from ozon_sandbox.postings.model import Posting as SandboxPosting
+from ozon_sandbox.postings.model import PostingsSettings
+from ozon_sandbox.postings.orders import PlaceOrder
+from ozon_sandbox.push.delivery import PassReport
+from ozon_sandbox.push.state import CheckResult
 from ozon_sandbox.requestlog import RequestLogSnapshot
 from ozon_sandbox.state import Product, StockRow, Warehouse
 
@@ -137,6 +154,142 @@ class SandboxAdmin:
     def save(self) -> SaveResult:
         """Write state to the configured state file now."""
         return SaveResult.model_validate(self._send("POST", "/sandbox/save"))
+
+    # push notifications
+    def push_status(self, client_id: str) -> PushView:
+        """Push configuration, status, queue, counters and recent attempts."""
+        return PushView.model_validate(self._send("GET", f"{self._account(client_id)}/push"))
+
+    def configure_push(
+        self,
+        client_id: str,
+        url: str | None,
+        *,
+        enabled: bool = True,
+        types: list[str] | None = None,
+    ) -> PushView:
+        """Set the push URL, on/off and chosen types (None = all)."""
+        body = PushConfigRequest(url=url, enabled=enabled, types=types).model_dump()
+        return PushView.model_validate(self._send("PUT", f"{self._account(client_id)}/push", body))
+
+    def check_push(self, client_id: str, url: str | None = None) -> CheckResult:
+        """Send TYPE_PING like the cabinet's "Check"; a pass saves the URL and resumes delivery."""
+        body = CheckRequest(url=url).model_dump()
+        return CheckResult.model_validate(
+            self._send("POST", f"{self._account(client_id)}/push/check", body)
+        )
+
+    def emit_pushes(self, client_id: str, messages: list[dict[str, Any]]) -> PushView:
+        """Queue Ozon push payloads by hand, as if the events had happened."""
+        body = EmitRequest(messages=messages).model_dump()
+        return PushView.model_validate(
+            self._send("POST", f"{self._account(client_id)}/push/emit", body)
+        )
+
+    def deliver_pushes(self, client_id: str) -> PassReport:
+        """Run one delivery pass now and return every attempt it made."""
+        return PassReport.model_validate(
+            self._send("POST", f"{self._account(client_id)}/push/deliver")
+        )
+
+    # catalog: quotas, timings, moderation
+    def catalog_settings(self, client_id: str) -> CatalogSettings:
+        """Quotas, import/moderation times and forbidden words of the account."""
+        return CatalogSettings.model_validate(
+            self._send("GET", f"{self._account(client_id)}/catalog/settings")
+        )
+
+    def set_catalog_settings(self, client_id: str, settings: CatalogSettings) -> CatalogSettings:
+        """Replace the account's catalog settings."""
+        return CatalogSettings.model_validate(
+            self._send("PUT", f"{self._account(client_id)}/catalog/settings", settings.model_dump())
+        )
+
+    def moderate(
+        self, client_id: str, offer_id: str, decision: str, reasons: list[str] | None = None
+    ) -> ModerationResult:
+        """Force the moderators' decision (``approved`` / ``declined``) on a card now."""
+        body = ModerationDecision.model_validate(
+            {"offer_id": offer_id, "decision": decision, "reasons": reasons or []}
+        ).model_dump()
+        return ModerationResult.model_validate(
+            self._send("POST", f"{self._account(client_id)}/catalog/moderation", body)
+        )
+
+    def catalog_pushes(self, client_id: str) -> list[dict[str, Any]]:
+        """``TYPE_CREATE_OR_UPDATE_ITEM`` pushes the catalog queued, oldest first."""
+        data = self._send("GET", f"{self._account(client_id)}/catalog/pushes")
+        return list(data["pushes"])
+
+    # handover: carriages, returns, giveout
+    def carriages(self, client_id: str) -> list[CarriageView]:
+        """Every carriage (act) of the account."""
+        data = self._send("GET", f"{self._account(client_id)}/handover/carriages")
+        return [CarriageView.model_validate(c) for c in data]
+
+    def handover_settings(
+        self, client_id: str, settings: HandoverSettings | None = None
+    ) -> HandoverSettings:
+        """Read, or replace, the share of delivered postings that return and the giveout knobs."""
+        path = f"{self._account(client_id)}/handover/settings"
+        if settings is None:
+            return HandoverSettings.model_validate(self._send("GET", path))
+        return HandoverSettings.model_validate(self._send("PUT", path, settings.model_dump()))
+
+    def force_return(self, client_id: str, request: ForceReturn) -> list[ReturnView]:
+        """Open returns for a posting now."""
+        body = request.model_dump(mode="json")
+        data = self._send("POST", f"{self._account(client_id)}/handover/returns", body)
+        return [ReturnView.model_validate(r) for r in data]
+
+    def returns(self, client_id: str) -> list[ReturnView]:
+        """Every return of the account."""
+        data = self._send("GET", f"{self._account(client_id)}/handover/returns")
+        return [ReturnView.model_validate(r) for r in data]
+
+    def advance_return(self, client_id: str, request: AdvanceReturn) -> list[ReturnView]:
+        """Move returns one status further now."""
+        body = request.model_dump(mode="json")
+        data = self._send("POST", f"{self._account(client_id)}/handover/returns/advance", body)
+        return [ReturnView.model_validate(r) for r in data]
+
+    def scan_giveout(self, client_id: str, warehouse_id: int, barcode: str) -> GiveoutView:
+        """Show the giveout barcode at a drop-off point (first scan opens, second completes)."""
+        body = ScanGiveout(warehouse_id=warehouse_id, barcode=barcode).model_dump()
+        data = self._send("POST", f"{self._account(client_id)}/handover/giveout/scan", body)
+        return GiveoutView.model_validate(data)
+
+    # postings
+    def place_orders(self, client_id: str, orders: list[PlaceOrder]) -> list[str]:
+        """Place buyer orders (one posting each); returns the new posting numbers."""
+        body = {"orders": [o.model_dump(mode="json", exclude_none=True) for o in orders]}
+        data = self._send("POST", f"{self._account(client_id)}/postings/orders", body)
+        return list(data["posting_numbers"])
+
+    def postings(self, client_id: str) -> dict[str, SandboxPosting]:
+        """Every posting as the sandbox holds it, by posting number."""
+        data = self._send("GET", f"{self._account(client_id)}/postings")
+        rows = [SandboxPosting.model_validate(p) for p in data["postings"]]
+        return {p.posting_number: p for p in rows}
+
+    def posting_pushes(self, client_id: str) -> list[dict[str, Any]]:
+        """Pushes the postings domain emitted, oldest first."""
+        return list(self._send("GET", f"{self._account(client_id)}/postings/pushes")["pushes"])
+
+    def buyer_cancel(self, client_id: str, posting_number: str) -> None:
+        """Cancel a posting on the buyer's behalf."""
+        body = {"posting_number": posting_number}
+        self._send("POST", f"{self._account(client_id)}/postings/buyer-cancel", body)
+
+    def change_cutoff(self, client_id: str, posting_number: str, shipment_date: str) -> None:
+        """Move a posting's cutoff (RFC 3339 time)."""
+        body = {"posting_number": posting_number, "shipment_date": shipment_date}
+        self._send("POST", f"{self._account(client_id)}/postings/cutoff", body)
+
+    def set_postings_settings(self, client_id: str, **timings: float) -> PostingsSettings:
+        """Change label readiness, mark check and label task timings (sandbox seconds)."""
+        data = self._send("PUT", f"{self._account(client_id)}/postings/settings", timings)
+        return PostingsSettings.model_validate(data)
 
 
 def _free_socket(host: str) -> socket.socket:

@@ -15,6 +15,17 @@ DOMAIN_MODULES: tuple[str, ...] = (
     "ozon_sandbox.api.products",
     "ozon_sandbox.api.stocks",
     "ozon_sandbox.api.prices",
+    "ozon_sandbox.api.catalog",
+    "ozon_sandbox.api.product_import",
+    "ozon_sandbox.api.postings",
+    "ozon_sandbox.api.exemplars",
+    "ozon_sandbox.api.cancellation",
+    "ozon_sandbox.api.labels",
+    "ozon_sandbox.api.acts",
+    "ozon_sandbox.api.carriages",
+    "ozon_sandbox.api.returns",
+    # Push last: its tick takes in what the other domains' ticks emitted in the same call.
+    "ozon_sandbox.api.push",
 )
 
 

@@ -17,7 +17,7 @@ from ozon_sandbox.api.common import (
 from ozon_sandbox.cursor import decode_last_id, encode_last_id
 from ozon_sandbox.errors import bad_request
 from ozon_sandbox.registry import MethodContext, ozon_method
-from ozon_sandbox.state import AccountState, Product
+from ozon_sandbox.state import AccountState, CardError, Product
 
 # ---------------------------------------------------------------- /v3/product/list
 
@@ -244,7 +244,7 @@ class ProductInfo(BaseModel):
     currency_code: str
     description_category_id: int
     discounted_fbo_stocks: int
-    errors: list[dict[str, object]]
+    errors: list[CardError]
     has_discounted_fbo_item: bool
     id: int
     images: list[str]
@@ -282,7 +282,36 @@ class ProductInfoListResponse(BaseModel):
 
 
 def card_statuses(product: Product) -> Statuses:
-    """Ozon-style lifecycle: imported → (moderated) → price_sent once a price is accepted."""
+    """Ozon-style lifecycle: imported → (moderated) → price_sent once a price is accepted.
+
+    Imported cards sit in ``moderating`` until moderators decide; a new card that is declined
+    stays uncreated with ``failed_moderation``. An update of a card already on sale keeps the
+    card's status and shows the pending or declined review in ``moderate_status`` only.
+    """
+    if not product.is_created and product.moderate_status == "moderating":
+        return Statuses(
+            is_created=False,
+            moderate_status="moderating",
+            status="moderating",
+            status_description="Товар проверяется модераторами",
+            status_failed="",
+            status_name="На модерации",
+            status_tooltip="Проверка занимает до трёх дней",
+            status_updated_at=product.status_updated_at,
+            validation_status="success",
+        )
+    if not product.is_created and product.moderate_status == "declined":
+        return Statuses(
+            is_created=False,
+            moderate_status="declined",
+            status="failed_moderation",
+            status_description="Исправьте ошибки и загрузите товар заново",
+            status_failed="failed_moderation",
+            status_name="Не прошёл модерацию",
+            status_tooltip="Причины — в errors",
+            status_updated_at=product.status_updated_at,
+            validation_status="success",
+        )
     if not product.is_created:
         return Statuses(
             is_created=False,
@@ -298,7 +327,7 @@ def card_statuses(product: Product) -> Statuses:
     if not product.price_sent:
         return Statuses(
             is_created=True,
-            moderate_status="approved",
+            moderate_status=product.moderate_status or "approved",
             status="processed",
             status_description="Укажите цену, чтобы начать продавать товар",
             status_failed="",
@@ -309,7 +338,7 @@ def card_statuses(product: Product) -> Statuses:
         )
     return Statuses(
         is_created=True,
-        moderate_status="approved",
+        moderate_status=product.moderate_status or "approved",
         status="price_sent",
         status_description="Товар готов к продаже",
         status_failed="",
@@ -351,7 +380,7 @@ def product_info(state: AccountState, product: Product) -> ProductInfo:
         currency_code=product.currency_code,
         description_category_id=product.description_category_id,
         discounted_fbo_stocks=0,
-        errors=[],
+        errors=list(product.card_errors),
         has_discounted_fbo_item=False,
         id=product.product_id,
         images=product.images,
@@ -369,7 +398,7 @@ def product_info(state: AccountState, product: Product) -> ProductInfo:
         old_price=product.old_price,
         price=product.price,
         price_indexes=PriceIndexes(
-            color_index="WITHOUT_INDEX",
+            color_index="COLOR_INDEX_WITHOUT_INDEX",
             external_index_data=_no_index(),
             ozon_index_data=_no_index(),
             self_marketplaces_index_data=_no_index(),

@@ -8,6 +8,7 @@ from ozon_sandbox.api.common import Int64, ItemError, OzonRequest
 from ozon_sandbox.cursor import decode_cursor, encode_cursor
 from ozon_sandbox.errors import bad_request
 from ozon_sandbox.limits import STOCK_PAIR
+from ozon_sandbox.push.messages import StockChange, stocks_changed_message
 from ozon_sandbox.registry import MethodContext, ozon_method
 from ozon_sandbox.state import Product, StockLevel
 
@@ -93,6 +94,7 @@ def set_stocks(ctx: MethodContext, request: StocksRequest) -> StocksResponse:
     """Set available (unreserved) stock per pair; each pair at most once per 30 s."""
     state = ctx.state
     results: list[StockResult] = []
+    changes: list[StockChange] = []
     ctx.count_items(len(request.stocks))
     for item in request.stocks:
         product, error = _find(ctx, item)
@@ -119,6 +121,16 @@ def set_stocks(ctx: MethodContext, request: StocksRequest) -> StocksResponse:
             present=item.stock + reserved, reserved=reserved, updated_at=ctx.now_dt
         )
         ctx.limiter.record_item(STOCK_PAIR, key, ctx.now)
+        level = state.stocks[key]
+        changes.append(
+            StockChange(
+                product_id=product.product_id,
+                sku=product.sku,
+                warehouse_id=item.warehouse_id,
+                present=level.present,
+                reserved=level.reserved,
+            )
+        )
         results.append(
             StockResult(
                 warehouse_id=item.warehouse_id,
@@ -128,6 +140,10 @@ def set_stocks(ctx: MethodContext, request: StocksRequest) -> StocksResponse:
                 errors=[],
             )
         )
+    # Ozon tells subscribers about accepted changes with TYPE_STOCKS_CHANGED.
+    message = stocks_changed_message(changes, ctx.now_dt)
+    if message is not None:
+        state.emit(message)
     return StocksResponse(result=results)
 
 

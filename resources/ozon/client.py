@@ -7,6 +7,9 @@ unwrapped into the request headers; it never reaches logs, reprs or exception te
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 import time
 from collections.abc import Hashable, Mapping, Sequence
@@ -17,15 +20,22 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from resources.ozon import constants
+from resources.ozon.acts import ActsService
+from resources.ozon.carriages import CarriagesService
+from resources.ozon.catalog import CatalogService
 from resources.ozon.errors import (
     OzonResponseError,
     OzonTransportError,
     error_from_response,
 )
+from resources.ozon.exemplars import ExemplarsService
+from resources.ozon.labels import LabelsService
+from resources.ozon.postings import PostingsService
 from resources.ozon.prices import PricesService
 from resources.ozon.products import ProductsService
 from resources.ozon.ratelimit import Clock, RateLimiter, Reservation, shared_limiter
 from resources.ozon.retries import retrying
+from resources.ozon.returns import ReturnsService
 from resources.ozon.stocks import StocksService
 from resources.ozon.warehouses import WarehousesService
 
@@ -85,6 +95,13 @@ class OzonClient:
         self.products = ProductsService(self)
         self.stocks = StocksService(self)
         self.prices = PricesService(self)
+        self.acts = ActsService(self)
+        self.carriages = CarriagesService(self)
+        self.returns = ReturnsService(self)
+        self.catalog = CatalogService(self)
+        self.postings = PostingsService(self)
+        self.exemplars = ExemplarsService(self)
+        self.labels = LabelsService(self)
 
     def __repr__(self) -> str:
         return (
@@ -160,8 +177,31 @@ class OzonClient:
                 status=200,
             ) from None
 
-    def _send(self, path: str, payload: dict[str, Any], attempt: int) -> Any:
-        """One HTTP attempt: the decoded JSON body, or the matching ``OzonError``."""
+    def _post_bytes(self, path: str, body: BaseModel | Mapping[str, Any]) -> bytes:
+        """POST like :meth:`_post` for methods answering with a file (PDF, PNG): its bytes.
+
+        Ozon sends such files as the raw body; the spec also models them as JSON
+        ``{content_type, file_name, file_content}``, so that form is unwrapped too.
+        """
+        if isinstance(body, BaseModel):
+            payload = body.model_dump(mode="json", exclude_none=True)
+        else:
+            payload = dict(body)
+        content = b""
+        for attempt in retrying(
+            path,
+            max_attempts=self.max_attempts,
+            time_scale=self.time_scale,
+            sleep=self._clock.sleep,
+        ):
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                self.limiter.acquire(path)
+                content = self._send(path, payload, number, raw=True)
+        return unwrap_file(content, path)
+
+    def _send(self, path: str, payload: dict[str, Any], attempt: int, *, raw: bool = False) -> Any:
+        """One HTTP attempt: the decoded JSON body (``raw``: the bytes), or the ``OzonError``."""
         started = time.perf_counter()
         try:
             response = self._http.post(
@@ -196,6 +236,8 @@ class OzonClient:
                 response.headers,
                 secret=self._api_key.get_secret_value(),
             )
+        if raw:
+            return response.content
         try:
             return response.json()
         except ValueError:
@@ -208,3 +250,25 @@ class OzonClient:
     def _redact(self, text: str) -> str:
         secret = self._api_key.get_secret_value()
         return text.replace(secret, "***") if secret else text
+
+
+def unwrap_file(content: bytes, path: str = "") -> bytes:
+    """A file body as bytes, also when it arrives as JSON ``{"file_content": ...}``.
+
+    ``file_content`` is base64 per the spec's ``format: byte``; text that is not base64 is taken
+    as the file's bytes written one character per byte.
+    """
+    head = content[:1]
+    if head not in (b"{", b"["):
+        return content
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content
+    if not isinstance(data, dict) or not isinstance(data.get("file_content"), str):
+        raise OzonResponseError("expected a file, got JSON without file_content", path=path)
+    text: str = data["file_content"]
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return text.encode("latin-1", errors="replace")

@@ -2,6 +2,30 @@
 
 from __future__ import annotations
 
+from resources.ozon.models.acts import ActListItem, ActPosting, ActStatus
+from resources.ozon.models.carriages import Carriage, DeliveryMethod, SetPostingsResult
+from resources.ozon.models.catalog import (
+    CategoryAttribute,
+    CategoryNode,
+    DictionaryValue,
+)
+from resources.ozon.models.exemplars import (
+    ExemplarData,
+    ExemplarProductData,
+    ExemplarsResponse,
+    ExemplarStatusResponse,
+    ExemplarValidateResponse,
+    MarkValue,
+)
+from resources.ozon.models.labels import LabelTask, LabelTaskRef
+from resources.ozon.models.postings import (
+    CancelReason,
+    Posting,
+    PostingListPage,
+    PostingProduct,
+    PostingWith,
+    ShipResponse,
+)
 from resources.ozon.models.prices import (
     Price,
     PriceInfo,
@@ -9,6 +33,16 @@ from resources.ozon.models.prices import (
     PricesUpdateResponse,
     PriceUpdate,
     PriceUpdateResult,
+)
+from resources.ozon.models.product_import import (
+    AttributesUpdateItem,
+    AttributeValue,
+    ImportInfoItem,
+    ImportItem,
+    ImportItemError,
+    ProductAttribute,
+    ProductAttributes,
+    UploadQuota,
 )
 from resources.ozon.models.products import (
     ProductError,
@@ -18,6 +52,8 @@ from resources.ozon.models.products import (
     ProductListResponse,
     ProductStatuses,
 )
+from resources.ozon.models.push import PushMessage, StocksChangedPush
+from resources.ozon.models.returns import DropOffPoint, Giveout, GiveoutInfo, SellerReturn
 from resources.ozon.models.stocks import (
     StocksByWarehouseResponse,
     StocksUpdateResponse,
@@ -28,22 +64,59 @@ from resources.ozon.models.stocks import (
 from resources.ozon.models.warehouses import Warehouse, WarehouseListResponse
 
 __all__ = [
+    "ActListItem",
+    "ActPosting",
+    "ActStatus",
+    "AttributeValue",
+    "AttributesUpdateItem",
+    "CancelReason",
+    "Carriage",
+    "CategoryAttribute",
+    "CategoryNode",
+    "DeliveryMethod",
+    "DictionaryValue",
+    "DropOffPoint",
+    "ExemplarData",
+    "ExemplarProductData",
+    "ExemplarStatusResponse",
+    "ExemplarValidateResponse",
+    "ExemplarsResponse",
+    "Giveout",
+    "GiveoutInfo",
+    "ImportInfoItem",
+    "ImportItem",
+    "ImportItemError",
+    "LabelTask",
+    "LabelTaskRef",
+    "MarkValue",
+    "Posting",
+    "PostingListPage",
+    "PostingProduct",
+    "PostingWith",
     "Price",
     "PriceInfo",
     "PriceInfoResponse",
     "PriceUpdate",
     "PriceUpdateResult",
     "PricesUpdateResponse",
+    "ProductAttribute",
+    "ProductAttributes",
     "ProductError",
     "ProductInfo",
     "ProductInfoListResponse",
     "ProductListItem",
     "ProductListResponse",
     "ProductStatuses",
+    "PushMessage",
+    "SellerReturn",
+    "SetPostingsResult",
+    "ShipResponse",
     "StockUpdate",
     "StockUpdateResult",
     "StocksByWarehouseResponse",
+    "StocksChangedPush",
     "StocksUpdateResponse",
+    "UploadQuota",
     "Warehouse",
     "WarehouseListResponse",
     "WarehouseStock",

@@ -42,7 +42,9 @@ def test_full_sweep_respects_ozon_limits_so_nothing_is_rejected(sandbox):  # noq
         results = client.stocks.update(items)
         # The same pairs again at once: the client waits out Ozon's 30 s pair rule itself.
         again = client.stocks.update(items[:150])
-    assert all(r.updated for r in results + again), {e.code for r in results + again for e in r.errors}
+    assert all(r.updated for r in results + again), {
+        e.code for r in results + again for e in r.errors
+    }
     log = sandbox.admin.requests(CLIENT_ID)
     assert log.total_rejected_by_limit == 0
     stocks = log.methods["/v2/products/stocks"]

@@ -1,4 +1,4 @@
-"""Every Ozon method the product calls or the sandbox serves is current: in the spec, not retired."""
+"""Every Ozon method the client calls or the sandbox serves is in the spec and not retired."""
 
 from __future__ import annotations
 

@@ -1,0 +1,158 @@
+"""Category tree, characteristics and dictionaries: the four ``/v1/description-category`` methods.
+
+Answers come from the seeded drugstore catalog (``ozon_sandbox.catalog_seed``); its refusals
+carry Ozon's gRPC code and HTTP status, so they map onto Ozon's error body one to one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+from ozon_sandbox.api.common import Int64, OzonRequest
+from ozon_sandbox.catalog_seed import (
+    Attribute,
+    CatalogSeed,
+    CatalogSeedError,
+    CategoryNode,
+    Language,
+    Value,
+    load_catalog,
+)
+from ozon_sandbox.errors import OzonApiError
+from ozon_sandbox.registry import MethodContext, ozon_method
+
+T = TypeVar("T")
+
+
+def seed_call(call: Callable[[], T]) -> T:
+    """Run a catalog lookup, answering its refusal with Ozon's error body."""
+    try:
+        return call()
+    except CatalogSeedError as exc:
+        raise OzonApiError(exc.http_status, exc.rpc_code, exc.message) from None
+
+
+def catalog(language: str = "DEFAULT") -> CatalogSeed:
+    """The seeded catalog in ``language``."""
+    return seed_call(lambda: load_catalog(language))
+
+
+# ---------------------------------------------------------------- /v1/description-category/tree
+
+
+class TreeRequest(OzonRequest):
+    """Body of ``/v1/description-category/tree``."""
+
+    language: Language = "DEFAULT"
+
+
+class TreeResponse(BaseModel):
+    """Reply of ``/v1/description-category/tree``: nested categories, types as leaves."""
+
+    result: list[CategoryNode]
+
+
+@ozon_method("/v1/description-category/tree", request_model=TreeRequest)
+def tree(ctx: MethodContext, request: TreeRequest) -> TreeResponse:
+    """The whole tree; products are created only on a (category, type) leaf pair."""
+    return TreeResponse(result=catalog(request.language).tree)
+
+
+# ---------------------------------------------------------------- /attribute
+
+
+class AttributesRequest(OzonRequest):
+    """Body of ``/v1/description-category/attribute``."""
+
+    description_category_id: Int64
+    type_id: Int64
+    language: Language = "DEFAULT"
+
+
+class AttributesResponse(BaseModel):
+    """Reply of ``/v1/description-category/attribute``."""
+
+    result: list[Attribute]
+
+
+@ozon_method("/v1/description-category/attribute", request_model=AttributesRequest)
+def attributes(ctx: MethodContext, request: AttributesRequest) -> AttributesResponse:
+    """Characteristics of a leaf pair; an unknown pair is 404 like Ozon's."""
+    seed = catalog(request.language)
+    found = seed_call(lambda: seed.attributes(request.description_category_id, request.type_id))
+    return AttributesResponse(result=found)
+
+
+# ---------------------------------------------------------------- /attribute/values
+
+
+class ValuesRequest(OzonRequest):
+    """Body of ``/v1/description-category/attribute/values``; ``limit`` is required (≤ 2000)."""
+
+    attribute_id: Int64
+    description_category_id: Int64
+    type_id: Int64
+    language: Language = "DEFAULT"
+    last_value_id: Int64 = 0
+    limit: Int64
+
+
+class ValuesResponse(BaseModel):
+    """Reply of ``/v1/description-category/attribute/values``."""
+
+    result: list[Value]
+    has_next: bool
+
+
+@ozon_method("/v1/description-category/attribute/values", request_model=ValuesRequest)
+def attribute_values(ctx: MethodContext, request: ValuesRequest) -> ValuesResponse:
+    """One page of a dictionary, values by id after ``last_value_id``."""
+    seed = catalog(request.language)
+    page, has_next = seed_call(
+        lambda: seed.values(
+            request.attribute_id,
+            request.description_category_id,
+            request.type_id,
+            request.last_value_id,
+            request.limit,
+        )
+    )
+    return ValuesResponse(result=page, has_next=has_next)
+
+
+# ---------------------------------------------------------------- /attribute/values/search
+
+
+class SearchRequest(OzonRequest):
+    """Body of ``/v1/description-category/attribute/values/search`` (no paging, ≤ 100)."""
+
+    attribute_id: Int64
+    description_category_id: Int64
+    type_id: Int64
+    value: str = Field(min_length=1)
+    limit: Int64
+
+
+class SearchResponse(BaseModel):
+    """Reply of ``/v1/description-category/attribute/values/search``."""
+
+    result: list[Value]
+
+
+@ozon_method("/v1/description-category/attribute/values/search", request_model=SearchRequest)
+def search_values(ctx: MethodContext, request: SearchRequest) -> SearchResponse:
+    """Dictionary values containing ``value`` (at least two characters), best matches first."""
+    seed = catalog()
+    found = seed_call(
+        lambda: seed.search_values(
+            request.attribute_id,
+            request.description_category_id,
+            request.type_id,
+            request.value,
+            request.limit,
+        )
+    )
+    return SearchResponse(result=found)

@@ -1,0 +1,207 @@
+"""Handover and returns against Ozon's own contract: request and reply schemas, real payloads."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from ozon_sandbox.api.returns import AdvanceReturn, ForceReturn
+from ozon_sandbox.handover.model import HandoverSettings
+from ozon_sandbox.testing import SandboxServer
+from resources.ozon import OzonClient, constants
+from resources.ozon.client import unwrap_file
+from resources.ozon.models import acts, carriages, returns
+from tests.integration.handover.conftest import (
+    DAY,
+    FORMING_S,
+    HOUR,
+    WAREHOUSE_ID,
+    Recorder,
+    packed,
+)
+from tests.support.openapi import OzonSpec
+from tests.support.sandbox import CLIENT_ID
+
+FILE = "file"
+# Ozon path → (request model, reply model or FILE for PDF/PNG methods).
+METHODS: dict[str, tuple[type[BaseModel], type[BaseModel] | str]] = {
+    constants.ACT_CREATE: (acts.ActCreateRequest, acts.ActCreateResponse),
+    constants.ACT_CHECK_STATUS: (acts.ActIdRequest, acts.ActStatusResponse),
+    constants.ACT_GET_PDF: (acts.ActIdRequest, FILE),
+    constants.ACT_GET_BARCODE: (acts.ActIdRequest, FILE),
+    constants.ACT_GET_BARCODE_TEXT: (acts.ActIdRequest, acts.BarcodeTextResponse),
+    constants.ACT_GET_POSTINGS: (acts.ActIdRequest, acts.ActPostingsResponse),
+    constants.ACT_LIST: (acts.ActListRequest, acts.ActListResponse),
+    constants.CARRIAGE_DELIVERY_LIST: (
+        carriages.DeliveryListRequest,
+        carriages.DeliveryListResponse,
+    ),
+    constants.CARRIAGE_CREATE: (carriages.CarriageCreateRequest, carriages.CarriageCreateResponse),
+    constants.CARRIAGE_APPROVE: (
+        carriages.CarriageApproveRequest,
+        carriages.CarriageApproveResponse,
+    ),
+    constants.CARRIAGE_GET: (carriages.CarriageIdRequest, carriages.Carriage),
+    constants.CARRIAGE_CANCEL: (carriages.CarriageIdRequest, carriages.CarriageCancelResponse),
+    constants.CARRIAGE_SET_POSTINGS: (
+        carriages.SetPostingsRequest,
+        carriages.SetPostingsResponse,
+    ),
+    constants.RETURNS_LIST: (returns.ReturnsListRequest, returns.ReturnsListResponse),
+    constants.RETURNS_COMPANY_FBS_INFO: (
+        returns.CompanyFbsInfoRequest,
+        returns.CompanyFbsInfoResponse,
+    ),
+    constants.GIVEOUT_IS_ENABLED: (returns.EmptyRequest, returns.GiveoutEnabledResponse),
+    constants.GIVEOUT_LIST: (returns.GiveoutListRequest, returns.GiveoutListResponse),
+    constants.GIVEOUT_INFO: (returns.GiveoutInfoRequest, returns.GiveoutInfo),
+    constants.GIVEOUT_BARCODE: (returns.EmptyRequest, returns.GiveoutBarcodeResponse),
+    constants.GIVEOUT_GET_PDF: (returns.EmptyRequest, FILE),
+    constants.GIVEOUT_GET_PNG: (returns.EmptyRequest, FILE),
+    constants.GIVEOUT_BARCODE_RESET: (returns.EmptyRequest, FILE),
+}
+
+
+def exercise_every_method(server: SandboxServer, client: OzonClient) -> None:
+    """Call each handover and returns method at least once, with data in every reply."""
+    numbers = packed(server, 3)
+    carriage_id = client.carriages.create(
+        WAREHOUSE_ID, departure_date=datetime(2026, 12, 1, 8, tzinfo=UTC)
+    )
+    client.carriages.set_postings(carriage_id, numbers[:2])
+    client.carriages.get(carriage_id)
+    client.carriages.cancel(carriage_id)
+    carriage_id = client.carriages.create(WAREHOUSE_ID)
+    client.carriages.approve(carriage_id)
+    client.carriages.delivery_list(delivery_method_id=WAREHOUSE_ID).to_list()
+    server.admin.advance(FORMING_S)
+    client.acts.check_status(carriage_id)
+    client.acts.get_pdf(carriage_id)
+    client.acts.get_barcode(carriage_id)
+    client.acts.get_barcode_text(carriage_id)
+    client.acts.postings(carriage_id)
+    client.carriages.get(carriage_id)
+    client.carriages.delivery_list().to_list()
+    server.admin.handover_settings(CLIENT_ID, HandoverSettings(return_share=1.0))
+    server.admin.advance(HOUR + 4 * DAY)
+    server.admin.force_return(CLIENT_ID, ForceReturn(posting_number=numbers[0]))
+    server.admin.advance_return(CLIENT_ID, AdvanceReturn(posting_number=numbers[0]))
+    client.returns.list().to_list()
+    client.returns.list(
+        logistic_return_date=(datetime(2026, 12, 1, tzinfo=UTC), None), offer_id="NVX-00000"
+    ).to_list()
+    client.returns.company_fbs_info().to_list()
+    client.returns.giveout_is_enabled()
+    code = client.returns.giveout_barcode()
+    server.admin.scan_giveout(CLIENT_ID, WAREHOUSE_ID, code)
+    (giveout,) = client.returns.giveouts().to_list()
+    client.returns.giveout_info(giveout.giveout_id)
+    client.returns.giveout_pdf()
+    client.returns.giveout_png()
+    client.returns.giveout_reset_barcode()
+    client.acts.list("2026-12-01", "2026-12-31")
+
+
+def test_every_request_and_reply_matches_ozons_schema(
+    frozen: SandboxServer, client: OzonClient, recorder: Recorder, ozon_spec_path: Path
+) -> None:
+    spec = OzonSpec.load(ozon_spec_path)
+    exercise_every_method(frozen, client)
+    packed(frozen, 1, prefix="EXTRA-")
+    frozen.admin.advance(1)
+    client.acts.create(WAREHOUSE_ID)
+
+    seen = {e.path for e in recorder.exchanges}
+    assert seen == set(METHODS), f"not exercised: {set(METHODS) - seen}"
+    for exchange in recorder.exchanges:
+        assert exchange.status == 200, (exchange.path, exchange.response)
+        spec.validate_request(exchange.path, exchange.request)
+        if METHODS[exchange.path][1] == FILE:
+            documented = spec.response_content_types(exchange.path)
+            assert exchange.content_type.split(";")[0] in documented, exchange.path
+        else:
+            spec.validate_response(exchange.path, exchange.response, lenient=False)
+
+
+def _example_files(examples: Path) -> list[tuple[Path, str, str]]:
+    found: list[tuple[Path, str, str]] = []
+    for folder in (examples, examples / "schema-samples"):
+        for path in sorted(folder.glob("*.json")):
+            stem, _, kind = path.name.partition(".")
+            for method in METHODS:
+                if method.strip("/").replace("/", "-") == stem:
+                    found.append((path, method, kind.removesuffix(".json")))
+    return found
+
+
+def test_ozons_example_payloads_parse_into_the_client_models(ozon_examples: Path) -> None:
+    files = _example_files(ozon_examples)
+    assert len(files) >= 30
+    for path, method, kind in files:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        request_model, reply_model = METHODS[method]
+        if kind == "request":
+            if path.parent.name == "schema-samples":
+                # Generated from the schema with placeholder zeros: check the shape only.
+                assert set(data) <= set(request_model.model_fields), path.name
+            else:
+                request_model.model_validate(data)
+        elif reply_model == FILE:
+            content = unwrap_file(json.dumps(data).encode(), method)
+            assert content[:4] in (b"%PDF", b"\x89PNG"), path.name
+        else:
+            assert isinstance(reply_model, type)
+            reply_model.model_validate(data)
+
+
+def test_real_returns_example_reads_as_numbers_and_statuses(ozon_examples: Path) -> None:
+    data = json.loads((ozon_examples / "v1-returns-list.response.json").read_text("utf-8"))
+    (item,) = returns.ReturnsListResponse.model_validate(data).returns
+    assert item.id == 1000015552
+    assert item.status == "ArrivedAtReturnPlace"
+    assert item.product is not None and item.product.price is not None
+    assert str(item.product.price.price) == "3318"
+    assert item.return_clearing_id is None
+    assert item.return_schema == "Fbs"
+
+
+@pytest.mark.parametrize(
+    "ranges",
+    [
+        {"logistic_return_date": {}, "visual_status_change_moment": {}},
+        {
+            "storage_tariffication_start_date": {"time_from": "2026-12-01T00:00:00Z"},
+            "logistic_return_date": {"time_to": "2026-12-02T00:00:00Z"},
+        },
+    ],
+)
+def test_two_date_ranges_are_refused_by_ozon_and_by_the_client(
+    frozen: SandboxServer, client: OzonClient, ranges: dict[str, Any]
+) -> None:
+    reply = client._http.post(
+        f"{frozen.url}{constants.RETURNS_LIST}",
+        json={"filter": ranges, "limit": 10},
+        headers=client._headers(),
+    )
+    assert reply.status_code == 400
+    assert "only one of" in reply.json()["message"]
+    with pytest.raises(ValueError, match="only one date range"):
+        client.returns.list(
+            logistic_return_date=(None, None), visual_status_change_moment=(None, None)
+        )
+    # Over the documented caps: 51 posting numbers, a page of 501.
+    too_many = client._http.post(
+        f"{frozen.url}{constants.RETURNS_LIST}",
+        json={"filter": {"posting_numbers": [str(i) for i in range(51)]}, "limit": 501},
+        headers=client._headers(),
+    )
+    assert too_many.status_code == 400
+    no_limit = client._http.post(
+        f"{frozen.url}{constants.RETURNS_LIST}", json={}, headers=client._headers()
+    )
+    assert no_limit.status_code == 400
