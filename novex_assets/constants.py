@@ -7,8 +7,6 @@ INVENTORY = "inventory"
 CATALOG = "catalog"
 ORDERS = "orders"
 
-STOCK_METHOD = "/v2/products/stocks"
-PRICE_METHOD = "/v1/product/import/prices"
 
 INVENTORY_SYNC_JOB = "inventory_sync"
 PRICE_SYNC_JOB = "price_sync"

@@ -26,6 +26,7 @@ from novex_assets.inventory.stock import compute_stock_levels
 from novex_assets.inventory.sync import push_stock
 from novex_assets.settings import load_settings
 from resources.ozon import OzonClient
+from resources.ozon.constants import STOCKS_UPDATE
 from resources.sources.files import FileDropInfor, FileDropSap
 from resources.store.store import Store
 
@@ -56,7 +57,7 @@ def sweep(skus: int, time_factor: float, workdir: Path) -> dict[str, Any]:
             )
             seconds = time.perf_counter() - started
         log = stack.server.admin.requests(stack.client_id)
-        method = log.methods["/v2/products/stocks"]
+        method = log.methods[STOCKS_UPDATE]
         allowed = min(STOCK_LIMIT_PER_MIN / 60, GLOBAL_LIMIT_PER_S) * time_factor
         achieved = method.requests / seconds
         return {
@@ -108,7 +109,7 @@ def local_cycle(skus: int, workdir: Path) -> dict[str, Any]:
         accepted,
         accepted.head(0).with_columns(code=pl.lit(""), message=pl.lit("")),
         run_id="bench",
-        method="/v2/products/stocks",
+        method=STOCKS_UPDATE,
     )
 
     started = time.perf_counter()

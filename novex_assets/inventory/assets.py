@@ -3,13 +3,14 @@
 import dagster as dg
 import polars as pl
 
-from novex_assets.constants import INVENTORY, PRICE_METHOD, STOCK_METHOD
+from novex_assets.constants import INVENTORY
 from novex_assets.inventory.diff import changed_prices, changed_stock
 from novex_assets.inventory.prices import compute_prices
 from novex_assets.inventory.reconcile import reconcile_prices, reconcile_stock
 from novex_assets.inventory.stock import compute_stock_levels
 from novex_assets.inventory.sync import SyncReport, push_prices, push_stock
 from novex_assets.settings_resource import SettingsResource
+from resources.ozon.constants import PRICES_UPDATE, STOCKS_UPDATE
 from resources.ozon_resource import OzonResource
 from resources.store_resource import StoreResource
 
@@ -119,7 +120,9 @@ def stock_sync(
     """Changed stock pushed to Ozon in batches of 100 within its limits; errors kept for retry."""
     repo = store.get_store().inventory
     changes = changed_stock(repo.stock_levels(), repo.ozon_stock_state())
-    context.log.info(f"{changes.height} (offer, warehouse) pairs differ from Ozon ({STOCK_METHOD})")
+    context.log.info(
+        f"{changes.height} (offer, warehouse) pairs differ from Ozon ({STOCKS_UPDATE})"
+    )
     with ozon.get_client() as client:
         report = push_stock(
             client,
@@ -148,7 +151,7 @@ def price_sync(
     """Changed prices pushed to Ozon in batches of 1000; per-item errors kept for retry."""
     repo = store.get_store().inventory
     changes = changed_prices(repo.price_levels(), repo.ozon_price_state())
-    context.log.info(f"{changes.height} prices differ from Ozon ({PRICE_METHOD})")
+    context.log.info(f"{changes.height} prices differ from Ozon ({PRICES_UPDATE})")
     with ozon.get_client() as client:
         report = push_prices(
             client,

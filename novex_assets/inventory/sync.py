@@ -21,6 +21,7 @@ from resources.ozon import (
     OzonForbiddenError,
     PriceUpdate,
     StockUpdate,
+    constants,
 )
 from resources.store.inventory import InventoryRepo
 
@@ -171,7 +172,7 @@ def push_stock(
         return _split(batch, client.stocks.update(items), ["offer_id", "warehouse_id"])
 
     def record(accepted: pl.DataFrame, rejected: pl.DataFrame) -> None:
-        repo.record_stock_results(accepted, rejected, run_id=run_id, method="/v2/products/stocks")
+        repo.record_stock_results(accepted, rejected, run_id=run_id, method=constants.STOCKS_UPDATE)
 
     open_errors = repo.open_sync_errors("stock").height
     return _Pusher("stock", batch_size, send, record, log).run(changes, open_errors)
@@ -207,9 +208,7 @@ def push_prices(
         return _split(batch, client.prices.update(items), ["offer_id"])
 
     def record(accepted: pl.DataFrame, rejected: pl.DataFrame) -> None:
-        repo.record_price_results(
-            accepted, rejected, run_id=run_id, method="/v1/product/import/prices"
-        )
+        repo.record_price_results(accepted, rejected, run_id=run_id, method=constants.PRICES_UPDATE)
 
     open_errors = repo.open_sync_errors("price").height
     return _Pusher("price", batch_size, send, record, log).run(changes, open_errors)
