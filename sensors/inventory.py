@@ -3,6 +3,7 @@
 import dagster as dg
 
 from novex_assets.jobs import inventory_sync_job
+from novex_assets.sources.assets import SNAPSHOT_TAG
 from resources.sources.resources import InforResource
 
 SENSOR_NAME = "inventory_sync_on_stock_snapshot"
@@ -33,7 +34,7 @@ def build_stock_snapshot_sensor(interval_s: int = 60) -> dg.SensorDefinition:
         # One run for the newest snapshot: it supersedes the older ones that arrived meanwhile.
         return dg.SensorResult(
             run_requests=[
-                dg.RunRequest(run_key=f"infor-stock:{newest}", tags={"novex/snapshot": newest})
+                dg.RunRequest(run_key=f"infor-stock:{newest}", tags={SNAPSHOT_TAG: newest})
             ],
             cursor=newest,
         )

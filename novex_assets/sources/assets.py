@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 
 from novex_assets.constants import SOURCES
+from resources.sources.models import SnapshotRef
 from resources.sources.resources import InforResource, SapResource
 from resources.store_resource import StoreResource
 
@@ -39,6 +40,23 @@ def sap_assortment(
     )
 
 
+SNAPSHOT_TAG = "novex/snapshot"
+
+
+def _snapshot_for_run(context: dg.AssetExecutionContext, infor: InforResource) -> SnapshotRef:
+    """The snapshot a sensor asked for (run tag), else the newest one."""
+    wanted = context.run.tags.get(SNAPSHOT_TAG)
+    if wanted:
+        for ref in infor.list_stock_snapshots():
+            if ref.name == wanted:
+                return ref
+        raise dg.Failure(description=f"Infor snapshot {wanted} named by the run is not there.")
+    latest = infor.latest_stock_snapshot()
+    if latest is None:
+        raise dg.Failure(description="No Infor stock snapshot has been dropped yet.")
+    return latest
+
+
 @dg.asset(
     key=["sources", "infor_stock"],
     group_name=SOURCES,
@@ -49,9 +67,7 @@ def infor_stock(
     context: dg.AssetExecutionContext, infor: InforResource, store: StoreResource
 ) -> dg.Output[pl.DataFrame]:
     """Latest Infor stock snapshot: on hand and allocated per offer and site."""
-    ref = infor.latest_stock_snapshot()
-    if ref is None:
-        raise dg.Failure(description="No Infor stock snapshot has been dropped yet.")
+    ref = _snapshot_for_run(context, infor)
     batch = infor.read_stock_snapshot(ref)
     cms = store.get_store()
     newly_quarantined = cms.quarantine.add(batch.quarantined)

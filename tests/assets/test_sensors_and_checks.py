@@ -40,10 +40,13 @@ def test_sensor_requests_one_run_per_new_snapshot_and_advances_its_cursor(stack)
     fresh = _tick(stack, snapshot)
     assert fresh.cursor == new_file.stem + new_file.suffix or fresh.cursor > snapshot
     assert len(fresh.run_requests) == 1
-    # The requested run is the inventory sync, and it runs.
+    # The requested run is the inventory sync, and it reads the snapshot it was requested for,
+    # even when a newer one has landed meanwhile.
     result = run_job(stack, INVENTORY_SYNC_JOB, tags=fresh.run_requests[0].tags)
     assert result.success
     assert materialization(result, "sources", "infor_stock")["snapshot"] == fresh.cursor
+    older = run_job(stack, INVENTORY_SYNC_JOB, tags=first.run_requests[0].tags)
+    assert materialization(older, "sources", "infor_stock")["snapshot"] == snapshot
 
 
 def test_blocking_price_check_stops_the_price_push_but_not_the_stock_push(stack):
