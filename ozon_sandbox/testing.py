@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from starlette.types import ASGIApp
 
 from ozon_sandbox.admin import (
     AccountRequest,
@@ -299,6 +300,59 @@ def _free_socket(host: str) -> socket.socket:
     return sock
 
 
+class ThreadedServer:
+    """Any ASGI app served by uvicorn in a daemon thread on a free port of ``host``.
+
+    ``start`` returns once the server accepts connections; ``stop`` asks it to exit (running the
+    app's shutdown hooks) and waits for the thread.
+    """
+
+    def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1", name: str = "server") -> None:
+        self._app = app
+        self.host = host
+        self.name = name
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    def start(self, timeout: float = 10.0) -> ThreadedServer:
+        """Start serving and wait (up to ``timeout`` seconds) until the server is up."""
+        self._socket = _free_socket(self.host)
+        self.port = self._socket.getsockname()[1]
+        uv_config = uvicorn.Config(
+            self._app,
+            log_level="warning",
+            lifespan="on",
+            access_log=False,
+            timeout_graceful_shutdown=5,
+        )
+        server = uvicorn.Server(uv_config)
+        self._server = server
+        sock = self._socket
+        self._thread = threading.Thread(
+            target=lambda: server.run(sockets=[sock]), name=self.name, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{self.name} did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Shut the server down and wait (up to ``timeout`` seconds) for its thread."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = self._socket = None
+
+
 class SandboxServer:
     """A sandbox served by uvicorn in a background thread on a free 127.0.0.1 port.
 
@@ -309,9 +363,7 @@ class SandboxServer:
     def __init__(self, config: SandboxConfig, *, host: str = "127.0.0.1") -> None:
         self.config = config
         self._host = host
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._serving: ThreadedServer | None = None
         self.url = ""
         self._admin: SandboxAdmin | None = None
 
@@ -324,25 +376,9 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         """Start serving and wait until the server accepts connections."""
-        app = create_app(self.config)
-        self._socket = _free_socket(self._host)
-        port = self._socket.getsockname()[1]
-        uv_config = uvicorn.Config(
-            app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=5
-        )
-        server = uvicorn.Server(uv_config)
-        self._server = server
-        sock = self._socket
-        self._thread = threading.Thread(
-            target=lambda: server.run(sockets=[sock]), name="ozon-sandbox", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.005)
-        self.url = f"http://{self._host}:{port}"
+        serving = ThreadedServer(create_app(self.config), host=self._host, name="ozon-sandbox")
+        self._serving = serving.start()
+        self.url = f"http://{self._host}:{serving.port}"
         self._admin = SandboxAdmin(self.url)
         return self
 
@@ -351,13 +387,9 @@ class SandboxServer:
         if self._admin is not None:
             self._admin.close()
             self._admin = None
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=15)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = self._socket = None
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
 
     def __enter__(self) -> SandboxServer:
         return self.start()

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from ozon_sandbox.testing import ThreadedServer
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,7 @@ class Receiver:
         self.script: list[Reply] = []
         self.default = OK
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._serving: ThreadedServer | None = None
         self.url = ""
 
     def answer(self, *replies: Reply, then: Reply | None = None) -> None:
@@ -91,29 +90,14 @@ class Receiver:
 
     def start(self) -> Receiver:
         app = Starlette(routes=[Route("/push", self._endpoint, methods=["POST"])])
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
-        port = self._socket.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-        self._server = server
-        sock = self._socket
-        self._thread = threading.Thread(target=lambda: server.run(sockets=[sock]), daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the push receiver did not start")
-            time.sleep(0.005)
-        self.url = f"http://127.0.0.1:{port}/push"
+        self._serving = ThreadedServer(app, name="push-receiver").start()
+        self.url = f"http://127.0.0.1:{self._serving.port}/push"
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
+        if self._serving is not None:
+            self._serving.stop(timeout=10)
+            self._serving = None
 
     def __enter__(self) -> Receiver:
         return self.start()

@@ -7,55 +7,22 @@ catalog, the way an integration fills a card.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 
 from ozon_sandbox.testing import SandboxServer
 from resources.ozon import OzonClient
 from resources.ozon.models.product_import import AttributeValue, ImportItem, ProductAttribute
-from tests.support.sandbox import API_KEY, CLIENT_ID, sandbox_config, start_sandbox
+from tests.support.recording import Recorder, recording_client
+from tests.support.sandbox import sandbox_config, start_sandbox
 
 # The seeded "Уход за волосами / Шампунь" pair and its required characteristics.
 HAIR_CARE = 17028968
 SHAMPOO = 93284
 BRAND, TYPE, MODEL, VOLUME, HAIR_TYPE = 85, 8229, 9048, 22232, 22236
-
-
-@dataclass
-class Exchange:
-    """One HTTP call the client made: path, request body and decoded reply."""
-
-    path: str
-    status: int
-    request: Any
-    response: Any
-
-
-@dataclass
-class Recorder:
-    """Collects the client's exchanges through httpx event hooks."""
-
-    exchanges: list[Exchange] = field(default_factory=list)
-
-    def on_response(self, response: httpx.Response) -> None:
-        response.read()
-        raw = response.request.content
-        request = json.loads(raw) if raw else None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        self.exchanges.append(
-            Exchange(response.request.url.path, response.status_code, request, body)
-        )
-
-    def of(self, path: str) -> list[Exchange]:
-        return [e for e in self.exchanges if e.path == path]
 
 
 @pytest.fixture
@@ -75,10 +42,8 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 def client(server: SandboxServer, recorder: Recorder) -> Iterator[OzonClient]:
-    http = httpx.Client(timeout=30, event_hooks={"response": [recorder.on_response]})
-    with OzonClient(server.url, CLIENT_ID, API_KEY, http=http, max_attempts=1) as ozon:
+    with recording_client(server, recorder) as ozon:
         yield ozon
-    http.close()
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,18 @@ after packing" is exact; the ``fast`` one runs at ×120 for the client's own wai
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 
 from ozon_sandbox.admin import SeedStock
 from ozon_sandbox.postings.orders import OrderLine, PlaceOrder
 from ozon_sandbox.testing import SandboxServer
 from resources.ozon import OzonClient
+from tests.support.recording import Recorder, recording_client
 from tests.support.sandbox import (
-    API_KEY,
     CLIENT_ID,
     FAST_TIME_FACTOR,
     WAREHOUSE_IDS,
@@ -30,39 +28,6 @@ from tests.support.sandbox import (
 
 WAREHOUSE = WAREHOUSE_IDS[0]
 STOCK = 10
-
-
-@dataclass
-class Exchange:
-    """One HTTP call the client made: path, request body, status, content type and reply."""
-
-    path: str
-    status: int
-    content_type: str
-    request: Any
-    response: Any
-
-
-@dataclass
-class Recorder:
-    """Collects the client's exchanges through an httpx event hook."""
-
-    exchanges: list[Exchange] = field(default_factory=list)
-
-    def on_response(self, response: httpx.Response) -> None:
-        response.read()
-        raw = response.request.content
-        request = json.loads(raw) if raw else None
-        content_type = response.headers.get("content-type", "")
-        body: Any = None
-        if content_type.startswith("application/json"):
-            body = response.json()
-        self.exchanges.append(
-            Exchange(response.request.url.path, response.status_code, content_type, request, body)
-        )
-
-    def of(self, path: str) -> list[Exchange]:
-        return [e for e in self.exchanges if e.path == path]
 
 
 @dataclass
@@ -95,12 +60,8 @@ def _shop(server: SandboxServer, time_scale: float) -> Iterator[Shop]:
     )
     skus = {p.offer_id: p.sku for p in server.admin.products(CLIENT_ID)}
     recorder = Recorder()
-    http = httpx.Client(timeout=30, event_hooks={"response": [recorder.on_response]})
-    with OzonClient(
-        server.url, CLIENT_ID, API_KEY, http=http, max_attempts=1, time_scale=time_scale
-    ) as ozon:
+    with recording_client(server, recorder, time_scale=time_scale) as ozon:
         yield Shop(server, ozon, recorder, offers, skus)
-    http.close()
 
 
 @pytest.fixture
