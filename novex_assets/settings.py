@@ -34,7 +34,8 @@ class OzonAccount(_Strict):
 class OzonSettings(_Strict):
     """The `ozon` section: the seller accounts to sync with; the first one is the main account."""
 
-    accounts: list[OzonAccount] = Field(min_length=1)
+    # One account per code location: each account has its own limits and its own push jobs.
+    accounts: list[OzonAccount] = Field(min_length=1, max_length=1)
 
     @property
     def main(self) -> OzonAccount:
@@ -90,6 +91,13 @@ class StockRules(_Strict):
     """The `stock_rules` section: how much free stock is published to Ozon per item."""
 
     default: StockRule = StockRule()
+    max_drop_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Block the push when published units fall by more than this share at once "
+        "(an empty or cut-off export must not zero the shop).",
+    )
     overrides: list[StockOverride] = []
 
     def for_item(self, offer_id: str, category_code: str) -> StockRule:

@@ -35,6 +35,12 @@ def _result(name: str, key: dg.AssetKey, outcome: CheckOutcome) -> dg.AssetCheck
             description="No (offer, warehouse) pair has negative stock.",
         ),
         dg.AssetCheckSpec(
+            "stock_drop_within_limit",
+            asset=STOCK_LEVELS,
+            blocking=True,
+            description="Published units do not fall by more than the configured share at once.",
+        ),
+        dg.AssetCheckSpec(
             "stock_below_ozon_maximum",
             asset=STOCK_LEVELS,
             blocking=True,
@@ -42,9 +48,19 @@ def _result(name: str, key: dg.AssetKey, outcome: CheckOutcome) -> dg.AssetCheck
         ),
     ]
 )
-def stock_level_checks(store: StoreResource) -> Iterable[dg.AssetCheckResult]:
-    """Stop a stock push that Ozon would refuse or that signals a broken rule."""
-    levels = store.get_store().inventory.stock_levels()
+def stock_level_checks(
+    store: StoreResource, settings: SettingsResource
+) -> Iterable[dg.AssetCheckResult]:
+    """Stop a stock push that Ozon would refuse or that signals a broken rule or export."""
+    repo = store.get_store().inventory
+    levels = repo.stock_levels()
+    yield _result(
+        "stock_drop_within_limit",
+        STOCK_LEVELS,
+        checks.stock_drop(
+            levels, repo.ozon_stock_state(), settings.get().stock_rules.max_drop_share
+        ),
+    )
     yield _result("no_negative_stock", STOCK_LEVELS, checks.negative_stock(levels))
     yield _result("stock_below_ozon_maximum", STOCK_LEVELS, checks.stock_over_limit(levels))
 

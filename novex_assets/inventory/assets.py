@@ -4,7 +4,8 @@ import dagster as dg
 import polars as pl
 
 from novex_assets.constants import INVENTORY
-from novex_assets.inventory.diff import changed_prices, changed_stock
+from novex_assets.inventory.diff import changed_prices, changed_stock, on_ozon
+from novex_assets.inventory.ozon_state import open_postings, ozon_cards, unknown_warehouses
 from novex_assets.inventory.prices import compute_prices
 from novex_assets.inventory.reconcile import reconcile_prices, reconcile_stock
 from novex_assets.inventory.stock import compute_stock_levels
@@ -19,10 +20,78 @@ INFOR = dg.AssetKey(["sources", "infor_stock"])
 
 
 @dg.asset(
+    key=["inventory", "ozon_cards"],
+    group_name=INVENTORY,
+    kinds={"ozon", "sql"},
+    deps=[SAP],
+    description="Which products have a card on Ozon (product_id), and a check of the warehouse "
+    "mapping against the account's warehouses.",
+)
+def ozon_cards_asset(
+    context: dg.AssetExecutionContext,
+    ozon: OzonResource,
+    store: StoreResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Which products have a card on Ozon, and whether the configured warehouses exist there."""
+    repo = store.get_store().inventory
+    configured = [w.ozon_warehouse_id for w in settings.get().warehouses]
+    with ozon.get_client() as client:
+        missing = unknown_warehouses(client, configured)
+        if missing:
+            raise dg.Failure(
+                description=f"Configured Ozon warehouses unknown to the account: {missing}. "
+                "Fix `warehouses` in the config.",
+                metadata={"unknown_warehouses": dg.MetadataValue.json(missing)},
+            )
+        cards = ozon_cards(client)
+    products = repo.products().select("offer_id", "ozon_sku")
+    live = cards.filter(~pl.col("archived")).select("offer_id", "ozon_product_id")
+    repo.set_ozon_ids(products.join(live, on="offer_id", how="left"))
+    matched = products.join(live, on="offer_id", how="inner").height
+    context.log.info(f"{cards.height} cards on Ozon, {matched} of our products matched")
+    return dg.MaterializeResult(
+        metadata={
+            "cards_on_ozon": cards.height,
+            "archived": cards.filter(pl.col("archived")).height,
+            "products_matched": matched,
+            "products_without_card": products.height - matched,
+            "warehouses_checked": len(configured),
+        }
+    )
+
+
+@dg.asset(
+    key=["inventory", "order_reservations"],
+    group_name=INVENTORY,
+    kinds={"ozon", "sql"},
+    description="Units held by open Ozon postings (not yet handed over), per offer and warehouse.",
+)
+def order_reservations(
+    context: dg.AssetExecutionContext, ozon: OzonResource, store: StoreResource
+) -> dg.MaterializeResult:
+    """Units held by open Ozon postings (not yet handed over), per offer and warehouse."""
+    with ozon.get_client() as client:
+        postings = open_postings(client)
+    repo = store.get_store().inventory
+    closed = repo.sync_reservations(postings)
+    context.log.info(f"{postings['posting_number'].n_unique()} open postings, {closed} closed")
+    return dg.MaterializeResult(
+        metadata={
+            "open_postings": postings["posting_number"].n_unique(),
+            "reserved_units": int(postings["quantity"].sum() or 0),
+            "closed_since_last_run": closed,
+        }
+    )
+
+
+@dg.asset(
     key=["inventory", "stock_levels"],
     group_name=INVENTORY,
     kinds={"polars", "sql"},
     ins={"assortment": dg.AssetIn(SAP), "snapshot": dg.AssetIn(INFOR)},
+    # In the reconcile job the read-back runs first, so the gates compare with Ozon's real state.
+    deps=[order_reservations, dg.AssetKey(["inventory", "stock_reconciliation"])],
     description="Stock to publish per offer and Ozon warehouse: "
     "on hand - allocated - reserved - buffer.",
 )
@@ -48,6 +117,7 @@ def stock_levels(
     group_name=INVENTORY,
     kinds={"polars", "sql"},
     ins={"assortment": dg.AssetIn(SAP)},
+    deps=[dg.AssetKey(["inventory", "price_reconciliation"])],
     description="Ozon price, old price and minimum per offer "
     "from SAP base prices and the price rules.",
 )
@@ -94,8 +164,10 @@ def price_reconciliation(
     return dg.MaterializeResult(metadata=result.model_dump())
 
 
-def _result(report: SyncReport) -> dg.MaterializeResult:
+def _result(report: SyncReport, without_card: int) -> dg.MaterializeResult:
     metadata = report.model_dump(exclude={"error_codes", "aborted"})
+    # Products with no card on Ozon yet wait for the catalog export; they are not errors.
+    metadata["skipped_without_card"] = without_card
     metadata["error_codes"] = dg.MetadataValue.json(report.error_codes)
     if report.aborted:
         # Everything done so far is committed; failing makes the stop visible in the UI.
@@ -107,7 +179,7 @@ def _result(report: SyncReport) -> dg.MaterializeResult:
     key=["inventory", "stock_sync"],
     group_name=INVENTORY,
     kinds={"ozon"},
-    deps=[stock_levels, stock_reconciliation],
+    deps=[stock_levels, ozon_cards_asset],
     description="Changed stock pushed to Ozon in batches of 100 within Ozon's limits; "
     "errors kept for retry.",
 )
@@ -119,7 +191,9 @@ def stock_sync(
 ) -> dg.MaterializeResult:
     """Changed stock pushed to Ozon in batches of 100 within its limits; errors kept for retry."""
     repo = store.get_store().inventory
-    changes = changed_stock(repo.stock_levels(), repo.ozon_stock_state())
+    changes, without_card = on_ozon(
+        changed_stock(repo.stock_levels(), repo.ozon_stock_state()), repo.products()
+    )
     context.log.info(
         f"{changes.height} (offer, warehouse) pairs differ from Ozon ({STOCKS_UPDATE})"
     )
@@ -132,14 +206,14 @@ def stock_sync(
             run_id=context.run_id,
             log=context.log.info,
         )
-    return _result(report)
+    return _result(report, without_card)
 
 
 @dg.asset(
     key=["inventory", "price_sync"],
     group_name=INVENTORY,
     kinds={"ozon"},
-    deps=[price_levels, price_reconciliation],
+    deps=[price_levels, ozon_cards_asset],
     description="Changed prices pushed to Ozon in batches of 1000; per-item errors kept for retry.",
 )
 def price_sync(
@@ -150,7 +224,9 @@ def price_sync(
 ) -> dg.MaterializeResult:
     """Changed prices pushed to Ozon in batches of 1000; per-item errors kept for retry."""
     repo = store.get_store().inventory
-    changes = changed_prices(repo.price_levels(), repo.ozon_price_state())
+    changes, without_card = on_ozon(
+        changed_prices(repo.price_levels(), repo.ozon_price_state()), repo.products()
+    )
     context.log.info(f"{changes.height} prices differ from Ozon ({PRICES_UPDATE})")
     with ozon.get_client() as client:
         report = push_prices(
@@ -161,4 +237,4 @@ def price_sync(
             run_id=context.run_id,
             log=context.log.info,
         )
-    return _result(report)
+    return _result(report, without_card)

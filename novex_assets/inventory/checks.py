@@ -33,6 +33,23 @@ def stock_over_limit(levels: pl.DataFrame) -> CheckOutcome:
     return _outcome(levels.filter(pl.col("stock") >= 1_000_000))
 
 
+def stock_drop(levels: pl.DataFrame, accepted: pl.DataFrame, max_share: float) -> CheckOutcome:
+    """Published units falling by more than `max_share` at once: an empty or cut-off export.
+
+    Without this gate a truncated Infor file or an SAP extract with no valid rows would send 0
+    for every product Ozon holds.
+    """
+    before = int(accepted["stock"].sum() or 0) if accepted.height else 0
+    after = int(levels["stock"].sum() or 0) if levels.height else 0
+    if before == 0 or after >= before * (1 - max_share):
+        return CheckOutcome(passed=True, failed_rows=0, examples=[])
+    return CheckOutcome(
+        passed=False,
+        failed_rows=accepted.height,
+        examples=[{"units_on_ozon": before, "units_now": after, "max_drop_share": max_share}],
+    )
+
+
 def price_below_minimum(
     prices: pl.DataFrame, assortment: pl.DataFrame, settings: NovexSettings
 ) -> CheckOutcome:

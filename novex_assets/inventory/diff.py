@@ -34,6 +34,19 @@ def changed_stock(desired: pl.DataFrame, accepted: pl.DataFrame) -> pl.DataFrame
     return pl.concat([changed, withdrawn]).sort("offer_id", "warehouse_id")
 
 
+def on_ozon(changes: pl.DataFrame, products: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep the changes whose product has a live card on Ozon, adding its ``ozon_product_id``.
+
+    Returns the kept rows and how many were left out: a product without a card cannot take
+    stock or prices until the catalog export has created it.
+    """
+    cards = products.filter(pl.col("ozon_product_id").is_not_null()).select(
+        pl.col("offer_id").cast(pl.String), pl.col("ozon_product_id").cast(pl.Int64)
+    )
+    kept = changes.join(cards, on="offer_id", how="inner")
+    return kept, changes.height - kept.height
+
+
 def _money(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64).round(2).fill_null(-1.0)
 

@@ -165,9 +165,17 @@ def push_stock(
     """Send changed (offer, warehouse) stock to Ozon and record every item's outcome."""
 
     def send(batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        # Both ids, as Ozon's schema asks; Ozon goes by offer_id when both are given.
+        with_ids = batch.with_columns(
+            pl.col("ozon_product_id")
+            if "ozon_product_id" in batch.columns
+            else pl.lit(None, dtype=pl.Int64).alias("ozon_product_id")
+        )
         items = [
-            StockUpdate(offer_id=o, warehouse_id=w, stock=s)
-            for o, w, s in batch.select("offer_id", "warehouse_id", "stock").iter_rows()
+            StockUpdate(offer_id=o, product_id=p, warehouse_id=w, stock=s)
+            for o, p, w, s in with_ids.select(
+                "offer_id", "ozon_product_id", "warehouse_id", "stock"
+            ).iter_rows()
         ]
         return _split(batch, client.stocks.update(items), ["offer_id", "warehouse_id"])
 

@@ -43,9 +43,20 @@ def sap_assortment(
 SNAPSHOT_TAG = "novex/snapshot"
 
 
-def _snapshot_for_run(context: dg.AssetExecutionContext, infor: InforResource) -> SnapshotRef:
-    """The snapshot a sensor asked for (run tag), else the newest one."""
+def _snapshot_for_run(
+    context: dg.AssetExecutionContext, infor: InforResource, last_loaded: str | None
+) -> SnapshotRef:
+    """The snapshot a sensor asked for (run tag), else the newest one.
+
+    A tagged snapshot older than one already synced is refused: re-running an old sensor run
+    must not push yesterday's stock over today's.
+    """
     wanted = context.run.tags.get(SNAPSHOT_TAG)
+    if wanted and last_loaded and wanted < last_loaded:
+        raise dg.Failure(
+            description=f"Infor snapshot {wanted} is older than {last_loaded}, already synced; "
+            "not pushing old stock."
+        )
     if wanted:
         for ref in infor.list_stock_snapshots():
             if ref.name == wanted:
@@ -67,9 +78,9 @@ def infor_stock(
     context: dg.AssetExecutionContext, infor: InforResource, store: StoreResource
 ) -> dg.Output[pl.DataFrame]:
     """Latest Infor stock snapshot: on hand and allocated per offer and site."""
-    ref = _snapshot_for_run(context, infor)
-    batch = infor.read_stock_snapshot(ref)
     cms = store.get_store()
+    ref = _snapshot_for_run(context, infor, cms.snapshots.last_loaded("infor"))
+    batch = infor.read_stock_snapshot(ref)
     newly_quarantined = cms.quarantine.add(batch.quarantined)
     cms.snapshots.mark_loaded("infor", ref.name, batch.frame.height, len(batch.quarantined))
     context.log.info(

@@ -490,6 +490,33 @@ class InventoryRepo:
                 conn, t.order_reservations, rows, keys=["posting_number", "offer_id"]
             )
 
+    def sync_reservations(self, frame: pl.DataFrame, *, closed_status: str = "shipped") -> int:
+        """Make the open reservations exactly ``frame`` (Ozon's current list of open postings).
+
+        Rows not in the list any more (shipped, cancelled, delivered) get ``closed_status`` so
+        they stop holding stock; returns how many were closed. One transaction.
+        """
+        require_columns(frame, list(RESERVATION_SCHEMA), "order reservations")
+        rows = typed(frame, RESERVATION_SCHEMA).with_columns(pl.lit(t.utcnow()).alias("updated_at"))
+        r = t.order_reservations
+        keep = set(zip(rows["posting_number"].to_list(), rows["offer_id"].to_list(), strict=True))
+        with self._engine.begin() as conn:
+            if rows.height:
+                write_frame(conn, r, rows, keys=["posting_number", "offer_id"])
+            open_rows = conn.execute(
+                sa.select(r.c.posting_number, r.c.offer_id).where(
+                    r.c.status.not_in(sorted(CLOSED_ORDER_STATUSES))
+                )
+            ).all()
+            gone = [(p, o) for p, o in open_rows if (p, o) not in keep]
+            for posting_number, offer_id in gone:
+                conn.execute(
+                    sa.update(r)
+                    .where(r.c.posting_number == posting_number, r.c.offer_id == offer_id)
+                    .values(status=closed_status, updated_at=t.utcnow())
+                )
+        return len(gone)
+
     def reserved_quantities(self) -> pl.DataFrame:
         """Units held by open orders per (offer, warehouse): [offer_id, warehouse_id, reserved]."""
         r = t.order_reservations

@@ -60,3 +60,12 @@ def test_checks_flag_bad_rows(settings, assortment):
     accepted = pl.DataFrame({"offer_id": ["A1", "PF1"], "price": [10.0, 300.0]})
     jumps = checks.price_jumps(prices, accepted, 0.5)
     assert jumps.failed_rows == 1 and jumps.examples[0]["offer_id"] == "PF1"
+
+
+def test_stock_drop_gate():
+    accepted = pl.DataFrame({"offer_id": ["A", "B"], "warehouse_id": [1, 1], "stock": [60, 40]})
+    half = pl.DataFrame({"offer_id": ["A"], "warehouse_id": [1], "stock": [50]})
+    empty = half.head(0)
+    assert checks.stock_drop(half, accepted, 0.5).passed
+    assert not checks.stock_drop(empty, accepted, 0.5).passed
+    assert checks.stock_drop(empty, accepted.head(0), 0.5).passed  # first sync: nothing to lose

@@ -63,3 +63,14 @@ def test_env_var_selects_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     )
     monkeypatch.setenv("NOVEX_CONFIG", str(alt))
     assert load_settings().ozon.main.client_id == "77"
+
+
+def test_a_second_account_is_refused_with_the_reason(tmp_path: Path):
+    bad = tmp_path / "two.yaml"
+    bad.write_text(
+        "ozon: {accounts: [{name: a, client_id: '1'}, {name: b, client_id: '2'}]}\n"
+        "warehouses: [{infor_site: A, ozon_warehouse_id: 1}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"ozon\.accounts"):
+        load_settings(bad)
