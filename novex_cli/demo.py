@@ -13,6 +13,8 @@ from novex_assets.constants import INVENTORY_SYNC_JOB
 from novex_assets.definitions import build_definitions
 from novex_cli.stack import LocalStack, local_instance, start_stack
 
+# Where `novex sandbox` looks for state by default, so it continues from the demo.
+SANDBOX_STATE = Path("var/sandbox-state.json")
 SYNC_KEYS = {
     "stock": dg.AssetKey(["inventory", "stock_sync"]),
     "price": dg.AssetKey(["inventory", "price_sync"]),
@@ -95,9 +97,14 @@ def run_demo(*, skus: int, seed: int, workdir: Path, time_factor: float) -> None
         _print(second)
         third = run_sync(stack, instance, "nothing changed")
         _print(third)
+        stack.save_sandbox_state(SANDBOX_STATE)
         click.echo(
             f"\nRuns are stored in {instance.root_directory}; "
             "browse them with `python3 dev.py run dagster dev`."
+        )
+        click.echo(
+            f"Sandbox state saved to {SANDBOX_STATE}; `novex sandbox --state-file "
+            f"{SANDBOX_STATE}` continues from it (README, Dagster UI)."
         )
     finally:
         stack.close()

@@ -43,7 +43,8 @@ def demo(skus: int, seed: int, workdir: Path, time_factor: float) -> None:
     "--state-file",
     default="var/sandbox-state.json",
     show_default=True,
-    type=click.Path(path_type=Path),
+    # A plain string: click would turn '' into Path('.'), which is not "no file".
+    type=click.Path(),
     help="Where state is kept across restarts ('' = memory only).",
 )
 @click.option("--client-id", default="100500", show_default=True)
@@ -53,13 +54,34 @@ def demo(skus: int, seed: int, workdir: Path, time_factor: float) -> None:
     show_default=True,
     help="Environment variable holding the Api-Key the sandbox accepts.",
 )
+@click.option(
+    "--seed-from",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Sample data folder (e.g. var/demo/data): once up, the sandbox gets Novex's "
+    "warehouses and a card for every Ozon-enabled SAP product it lacks.",
+)
 def sandbox(
-    host: str, port: int, time_factor: float, state_file: Path, client_id: str, api_key_env: str
+    host: str,
+    port: int,
+    time_factor: float,
+    state_file: str,
+    client_id: str,
+    api_key_env: str,
+    seed_from: Path | None,
 ) -> None:
     """Run the Ozon sandbox (Ozon's paths plus the /sandbox/ admin surface)."""
     from novex_cli.sandbox import serve
 
-    serve(host, port, time_factor, state_file, client_id, api_key_env)
+    serve(
+        host,
+        port,
+        time_factor,
+        Path(state_file) if state_file else None,
+        client_id,
+        api_key_env,
+        seed_from=seed_from,
+    )
 
 
 @cli.command("sample-data")

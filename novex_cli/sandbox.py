@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -10,12 +11,43 @@ from pydantic import SecretStr
 
 from ozon_sandbox.config import SandboxConfig
 from ozon_sandbox.server import run
+from ozon_sandbox.testing import SandboxAdmin
+
+
+def seed_url(url: str, data_dir: Path, client_id: str) -> int:
+    """Seed the sandbox serving at ``url`` for ``client_id`` from ``data_dir``; cards added."""
+    from novex_assets.settings import load_settings
+    from novex_cli.stack import seed_sandbox
+
+    admin = SandboxAdmin(url)
+    try:
+        added = seed_sandbox(admin, load_settings(), data_dir, client_id=client_id)
+        warehouses = len(admin.warehouses(client_id))
+        cards = len(admin.products(client_id))
+    finally:
+        admin.close()
+    click.echo(
+        f"Seeded from {data_dir}: {warehouses} warehouses, {cards} cards ({added} new) "
+        f"for Client-Id {client_id}"
+    )
+    return added
 
 
 def serve(
-    host: str, port: int, time_factor: float, state_file: Path, client_id: str, api_key_env: str
+    host: str,
+    port: int,
+    time_factor: float,
+    state_file: Path | None,
+    client_id: str,
+    api_key_env: str,
+    *,
+    seed_from: Path | None = None,
 ) -> None:
-    """Run until interrupted; state is saved to `state_file` at shutdown."""
+    """Run until interrupted; state is loaded from `state_file` and saved there at shutdown.
+
+    With ``seed_from``, Novex's warehouses and the Ozon cards of the SAP assortment in that
+    folder are added once the server is up (see :func:`novex_cli.stack.seed_sandbox`).
+    """
     key = os.environ.get(api_key_env)
     if not key:
         raise click.ClickException(
@@ -24,9 +56,17 @@ def serve(
     config = SandboxConfig(
         accounts={client_id: SecretStr(key)},
         time_factor=time_factor,
-        state_file=state_file if str(state_file) else None,
+        state_file=state_file,
     )
     click.echo(
         f"Ozon sandbox on http://{host}:{port} (admin under /sandbox/), Client-Id {client_id}"
     )
-    run(host, port, config)
+    on_started = (
+        None
+        if seed_from is None
+        else functools.partial(seed_url, data_dir=seed_from, client_id=client_id)
+    )
+    try:
+        run(host, port, config, on_started=on_started)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -201,13 +201,7 @@ def admin_routes(sandbox: Sandbox) -> list[Route]:
             now = sandbox.clock.now()
             replaced = sum(1 for w in body.warehouses if w.warehouse_id in state.warehouses)
             for warehouse in body.warehouses:
-                stamped = warehouse.model_copy(
-                    update={
-                        "created_at": warehouse.created_at or now,
-                        "updated_at": warehouse.updated_at or now,
-                    }
-                )
-                state.warehouses[warehouse.warehouse_id] = stamped
+                state.warehouses[warehouse.warehouse_id] = warehouse.stamped(now)
             return _json(SeedResult(created=len(body.warehouses) - replaced, replaced=replaced))
         return JSONResponse(
             {"warehouses": [w.model_dump(mode="json") for w in state.warehouses.values()]}

@@ -8,7 +8,7 @@ them up (offer_id, product_id, sku, and the (offer_id, warehouse_id) stock pair)
 from __future__ import annotations
 
 import bisect
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
@@ -20,6 +20,8 @@ WorkingDay = Literal[
     "UNSPECIFIED", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"
 ]
 WEEKDAYS: tuple[WorkingDay, ...] = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")
+# A seeded warehouse works for a year unless its timetable says otherwise.
+TIMETABLE_SPAN = timedelta(days=365)
 
 
 class AddressInfo(BaseModel):
@@ -90,6 +92,26 @@ class Warehouse(BaseModel):
     warehouse_type: str = "FBS"
     with_item_list: bool = False
     working_days: list[WorkingDay] = Field(default_factory=lambda: list(WEEKDAYS))
+
+    def stamped(self, now: datetime) -> Warehouse:
+        """A copy with the dates Ozon always reports filled in from ``now`` where unset.
+
+        ``pause_at`` stays unset: only a paused rFBS warehouse has one.
+        """
+        timetable = self.timetable
+        start = timetable.timetable_from or self.created_at or now
+        return self.model_copy(
+            update={
+                "created_at": self.created_at or now,
+                "updated_at": self.updated_at or now,
+                "timetable": timetable.model_copy(
+                    update={
+                        "timetable_from": start,
+                        "timetable_to": timetable.timetable_to or start + TIMETABLE_SPAN,
+                    }
+                ),
+            }
+        )
 
 
 class CardErrorParam(BaseModel):

@@ -9,11 +9,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 import uvicorn
+from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from ozon_sandbox.admin import (
@@ -364,6 +366,7 @@ class SandboxServer:
         self.config = config
         self._host = host
         self._serving: ThreadedServer | None = None
+        self._app: Starlette | None = None
         self.url = ""
         self._admin: SandboxAdmin | None = None
 
@@ -376,7 +379,8 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         """Start serving and wait until the server accepts connections."""
-        serving = ThreadedServer(create_app(self.config), host=self._host, name="ozon-sandbox")
+        self._app = create_app(self.config)
+        serving = ThreadedServer(self._app, host=self._host, name="ozon-sandbox")
         self._serving = serving.start()
         self.url = f"http://{self._host}:{serving.port}"
         self._admin = SandboxAdmin(self.url)
@@ -390,6 +394,17 @@ class SandboxServer:
         if self._serving is not None:
             self._serving.stop()
             self._serving = None
+
+    def save_state(self, path: Path) -> None:
+        """Write the state of the stopped server to ``path``, as a ``state_file`` to start from.
+
+        Saving after ``stop`` means no request or background task changes state mid-write.
+        """
+        if self._serving is not None:
+            raise RuntimeError("stop the sandbox server before saving its state")
+        if self._app is None:
+            raise RuntimeError("the sandbox server never ran")
+        self._app.state.sandbox.save(path)
 
     def __enter__(self) -> SandboxServer:
         return self.start()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -273,11 +273,11 @@ class MarketingAction(BaseModel):
 
 
 class MarketingActions(BaseModel):
-    """Promotions of the product (none in the sandbox)."""
+    """Promotions of the product (none in the sandbox; the period is the current month)."""
 
     ozon_actions_exist: bool
-    current_period_from: datetime | None = None
-    current_period_to: datetime | None = None
+    current_period_from: datetime
+    current_period_to: datetime
     actions: list[MarketingAction] = Field(default_factory=list)
 
 
@@ -306,8 +306,16 @@ def _num(value: str) -> float:
     return float(value) if value else 0.0
 
 
-def price_info(product: Product) -> PriceInfo:
-    """Price view of one card."""
+def promotion_period(now: datetime) -> tuple[datetime, datetime]:
+    """The calendar month around ``now``, the period Ozon's own examples report."""
+    start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (start + timedelta(days=32)).replace(day=1)
+    return start, next_month - timedelta(seconds=1)
+
+
+def price_info(product: Product, now: datetime) -> PriceInfo:
+    """Price view of one card at sandbox time ``now``."""
+    period_from, period_to = promotion_period(now)
     price = _num(product.price)
     zero = PriceIndexData(min_price=0, min_price_currency="RUB", price_index_value=0)
     return PriceInfo(
@@ -336,7 +344,11 @@ def price_info(product: Product) -> PriceInfo:
         price_indexes=PriceIndexes(
             color_index="WITHOUT_INDEX", ozon_index_data=zero, external_index_data=zero
         ),
-        marketing_actions=MarketingActions(ozon_actions_exist=False),
+        marketing_actions=MarketingActions(
+            ozon_actions_exist=False,
+            current_period_from=period_from,
+            current_period_to=period_to,
+        ),
         acquiring=round(price * 0.015, 2),
         volume_weight=product.volume_weight,
     )
@@ -361,7 +373,7 @@ def info_prices(ctx: MethodContext, request: InfoPricesRequest) -> InfoPricesRes
     page = rest[: request.limit]
     has_next = len(rest) > len(page)
     return InfoPricesResponse(
-        items=[price_info(p) for p in page],
+        items=[price_info(p, ctx.now_dt) for p in page],
         cursor=encode_cursor({"product_id": page[-1].product_id}) if has_next else "",
         total=total,
     )

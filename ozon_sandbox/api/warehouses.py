@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse
 
 from ozon_sandbox.api.common import Int64, OzonRequest
 from ozon_sandbox.cursor import decode_cursor, encode_cursor
@@ -28,8 +29,11 @@ class WarehouseListResponse(BaseModel):
 
 
 @ozon_method("/v2/warehouse/list", request_model=WarehouseListRequest)
-def warehouse_list(ctx: MethodContext, request: WarehouseListRequest) -> WarehouseListResponse:
-    """FBS and rFBS warehouses by ascending id, cursor-paged."""
+def warehouse_list(ctx: MethodContext, request: WarehouseListRequest) -> JSONResponse:
+    """FBS and rFBS warehouses by ascending id, cursor-paged.
+
+    Unset dates (``pause_at`` of an active warehouse) are left out: the spec has no null.
+    """
     position = decode_cursor(request.cursor)
     after = position.get("warehouse_id", 0)
     if not isinstance(after, int):
@@ -40,8 +44,9 @@ def warehouse_list(ctx: MethodContext, request: WarehouseListRequest) -> Warehou
     )
     page = ids[: request.limit]
     has_next = len(ids) > len(page)
-    return WarehouseListResponse(
+    reply = WarehouseListResponse(
         cursor=encode_cursor({"warehouse_id": page[-1]}) if has_next else "",
         warehouses=[ctx.state.warehouses[wid] for wid in page],
         has_next=has_next,
     )
+    return JSONResponse(reply.model_dump(mode="json", exclude_none=True))

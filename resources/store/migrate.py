@@ -6,7 +6,11 @@ database; an advisory lock makes them queue, and whoever comes second finds noth
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
@@ -48,8 +52,34 @@ def current_revision(engine: Engine) -> str | None:
         ).get_current_revision()
 
 
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations of one SQLite file across processes (Dagster runs steps in several).
+
+    PostgreSQL has advisory locks; SQLite has none that outlive alembic's DDL, so a lock file
+    beside the database does the job.
+    """
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    lock_path = Path(database).with_suffix(Path(database).suffix + ".migrate-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration; a no-op when the schema is already at head."""
+    with _sqlite_file_lock(engine):
+        _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> None:
     config = alembic_config()
     is_pg = engine.dialect.name == "postgresql"
     with engine.connect() as conn:
