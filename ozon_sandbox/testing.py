@@ -289,6 +289,17 @@ class SandboxAdmin:
         body = {"posting_number": posting_number, "shipment_date": shipment_date}
         self._send("POST", f"{self._account(client_id)}/postings/cutoff", body)
 
+    def change_delivery_date(
+        self, client_id: str, posting_number: str, begin: str, end: str
+    ) -> None:
+        """Move the delivery interval promised to the buyer (RFC 3339 times)."""
+        body = {
+            "posting_number": posting_number,
+            "delivery_date_begin": begin,
+            "delivery_date_end": end,
+        }
+        self._send("POST", f"{self._account(client_id)}/postings/delivery-date", body)
+
     def set_postings_settings(self, client_id: str, **timings: float) -> PostingsSettings:
         """Change label readiness, mark check and label task timings (sandbox seconds)."""
         data = self._send("PUT", f"{self._account(client_id)}/postings/settings", timings)

@@ -21,10 +21,10 @@ from ozon_sandbox.postings.model import (
     DELIVERING,
     Cancellation,
     Posting,
+    change_stock,
     set_status,
 )
 from ozon_sandbox.registry import MethodContext, ozon_method
-from ozon_sandbox.state import StockLevel
 
 REASON_OTHER = 402
 
@@ -168,7 +168,10 @@ class ProductCancelRequest(OzonRequest):
 
 @ozon_method("/v2/posting/fbs/product/cancel", request_model=ProductCancelRequest)
 def product_cancel(ctx: MethodContext, request: ProductCancelRequest) -> JSONResponse:
-    """Cancel some units of a posting awaiting packaging; their reservation is released."""
+    """Cancel some units of a posting awaiting packaging; their reservation is released.
+
+    The release is pushed as ``TYPE_STOCKS_CHANGED``; the posting itself gets no push.
+    """
     posting = posting_or_404(ctx, request.posting_number)
     _check_reason(posting, request.cancel_reason_id, request.cancel_reason_message)
     if posting.status != AWAITING_PACKAGING:
@@ -189,17 +192,13 @@ def product_cancel(ctx: MethodContext, request: ProductCancelRequest) -> JSONRes
             "HAS_INCORRECT_PRODUCT_QUANTITY",
             "every unit is listed: cancel the whole posting with /v2/posting/fbs/cancel",
         )
+    released = {
+        p.offer_id: p.quantity - remaining[p.sku]
+        for p in posting.products
+        if p.quantity > remaining[p.sku]
+    }
     kept = []
     for product in posting.products:
-        released = product.quantity - remaining[product.sku]
-        if released:
-            key = (product.offer_id, posting.warehouse_id)
-            level = ctx.state.stocks.get(key) or StockLevel()
-            ctx.state.stocks[key] = StockLevel(
-                present=level.present,
-                reserved=max(0, level.reserved - released),
-                updated_at=level.updated_at,
-            )
         if remaining[product.sku]:
             kept.append(product.model_copy(update={"quantity": remaining[product.sku]}))
             extra = [e for e in posting.exemplars if e.sku == product.sku][remaining[product.sku] :]
@@ -207,6 +206,8 @@ def product_cancel(ctx: MethodContext, request: ProductCancelRequest) -> JSONRes
             posting.exemplars = [e for e in posting.exemplars if e.exemplar_id not in drop]
         else:
             posting.exemplars = [e for e in posting.exemplars if e.sku != product.sku]
+    # Ozon documents no posting push for a partial cancel; the stock change is pushed.
+    change_stock(ctx, posting.warehouse_id, released, "release")
     posting.products = kept
     result: dict[str, Any] = {"result": posting.posting_number}
     return json_reply(result)

@@ -315,11 +315,19 @@ class DeliveryListResponse(BaseModel):
     methods: list[DeliveryMethod]
 
 
+# Ozon's own descriptions, from the error table of /v2/posting/fbs/act/create.
 ERROR_TEXTS = {
-    "not_packaged": "У вас есть отправления, которые нужно передать в доставку сегодня",
-    "new_postings_are_possible": "В отгрузку ещё могут попасть новые отправления",
-    "package_time_not_passed": "Время для формирования отгрузки ещё не наступило",
-    "no_postings": "Для выбранного метода нет доступных отправлений",
+    "not_packaged": (
+        "У вас есть отправления, которые нужно передать в доставку сегодня — "
+        "добавьте их в отгрузку."
+    ),
+    "new_postings_are_possible": (
+        "В отгрузку ещё могут попасть новые отправления. Используйте метод, когда закончится "
+        "сегодняшнее время на сборку заказов."
+    ),
+    "package_time_not_passed": "Время для формирования отгрузки ещё не наступило.",
+    "posting_statuses_not_ready": "Формируем отгрузку. Повторите запрос через несколько минут.",
+    "no_postings": "Для выбранного метода нет доступных отправлений.",
 }
 
 
@@ -369,9 +377,11 @@ def _method_row(ctx: MethodContext, warehouse: Warehouse, day: date) -> Delivery
     codes: list[tuple[str, str]] = []
     if to_pack:
         codes.append(("not_packaged", "error"))
-    cutoff = logic.dropoff_moment(warehouse, day)
-    if ctx.now_dt < cutoff and day == logic.local_date(warehouse, ctx.now_dt):
+    cutoff = logic.day_cutoff(warehouse, day)
+    if logic.new_postings_possible(warehouse, day, ctx.now_dt):
         codes.append(("new_postings_are_possible", "warning"))
+    if logic.forming_carriages(hs, warehouse, day):
+        codes.append(("posting_statuses_not_ready", "error"))
     if fresh and not ready:
         codes.append(("package_time_not_passed", "error"))
     tz = logic.warehouse_tz(warehouse)

@@ -30,7 +30,13 @@ from ozon_sandbox.postings.model import (
     seller_id,
     set_status,
 )
-from ozon_sandbox.postings.orders import PlaceOrder, place_order, related_numbers, split_off
+from ozon_sandbox.postings.orders import (
+    PlaceOrder,
+    announce_posting,
+    place_order,
+    related_numbers,
+    split_off,
+)
 from ozon_sandbox.postings.render import posting_v3, posting_v4
 from ozon_sandbox.registry import MethodContext, admin_endpoint, ozon_method
 
@@ -463,7 +469,10 @@ class ShipPackageRequest(OzonRequest):
 
 @ozon_method("/v4/posting/fbs/ship/package", request_model=ShipPackageRequest)
 def ship_package(ctx: MethodContext, request: ShipPackageRequest) -> JSONResponse:
-    """Split the listed items off into a new posting (``awaiting_packaging``); return its number."""
+    """Split the listed items off into a new ``awaiting_packaging`` posting; return its number.
+
+    The new posting is announced with ``TYPE_NEW_POSTING``.
+    """
     posting = posting_or_404(ctx, request.posting_number)
     check_packable(posting)
     part = _quantities(posting, [(p.product_id, p.quantity) for p in request.products])
@@ -484,6 +493,9 @@ def ship_package(ctx: MethodContext, request: ShipPackageRequest) -> JSONRespons
         )
     exemplar_ids = [e for p in request.products for e in p.exemplarsIds]
     _, new = split_off(ctx, posting, [rest, part], [[], exemplar_ids])
+    # The split-off part is a new posting still to be packed: the seller hears of it as of a
+    # new order (the parent keeps its number and stays awaiting_packaging, so it has no push).
+    announce_posting(ctx, new)
     return json_reply({"result": new.posting_number})
 
 

@@ -82,6 +82,25 @@ def dropoff_moment(warehouse: Warehouse, day: date) -> datetime:
     return datetime.combine(day, start, tzinfo=warehouse_tz(warehouse)).astimezone(UTC)
 
 
+def day_cutoff(warehouse: Warehouse, day: date) -> datetime:
+    """When packing for ``day``'s shipment ends (``cutoff_at`` of delivery/list), in UTC.
+
+    The sandbox puts it at the start of the warehouse's drop-off slot.
+    """
+    return dropoff_moment(warehouse, day)
+
+
+def new_postings_possible(warehouse: Warehouse, day: date, now: datetime) -> bool:
+    """Whether an order placed at ``now`` could still join ``day``'s shipment.
+
+    A new order gets at least the warehouse's minimum packing time (``sla_cut_in`` minutes)
+    before it is due, so it can still join the shipment while that time fits before the day's
+    cutoff. With the default 24 h, today's shipment is closed to new orders and tomorrow's is
+    open until 24 h before its cutoff.
+    """
+    return now + timedelta(minutes=warehouse.sla_cut_in) <= day_cutoff(warehouse, day)
+
+
 def dropoff_point_id(warehouse: Warehouse) -> int:
     """The drop-off point id of the warehouse's first mile (derived when not configured)."""
     text = warehouse.first_mile.dropoff_point_id.strip()
@@ -162,6 +181,17 @@ def unpacked_due(ctx: MethodContext, warehouse: Warehouse, day: date) -> list[po
     ]
 
 
+def forming_carriages(hs: HandoverState, warehouse: Warehouse, day: date) -> list[Carriage]:
+    """Shipments of the warehouse and day whose documents are still being formed."""
+    return [
+        c
+        for c in hs.carriages.values()
+        if c.warehouse_id == warehouse.warehouse_id
+        and c.departure_date == day
+        and c.status == "in_process"
+    ]
+
+
 def departure_day(ctx: MethodContext, warehouse: Warehouse, departure: datetime | None) -> date:
     """The requested departure day (today at the warehouse by default); past days are refused."""
     today = local_date(warehouse, ctx.now_dt)
@@ -182,7 +212,11 @@ def open_shipment(
     departure: datetime | None,
     containers_count: int,
 ) -> Carriage:
-    """Create a shipment of every settled packed posting, checking Ozon's documented refusals."""
+    """Create a shipment of every settled packed posting, checking Ozon's documented refusals.
+
+    The refusals come from Ozon's error table of ``/v2/posting/fbs/act/create``; the carriage
+    API (``/v1/carriage/create``) creates the same shipment and is refused the same way.
+    """
     hs = handover_state(ctx)
     warehouse = require_warehouse(ctx, delivery_method_id)
     if containers_count and not warehouse.has_entrusted_acceptance:
@@ -199,6 +233,12 @@ def open_shipment(
             and carriage.status == "new"
         ):
             raise precondition("there_are_incomplete_carriages")
+    if forming_carriages(hs, warehouse, day):
+        # Ozon: "Формируем отгрузку. Повторите запрос через несколько минут."
+        raise precondition("posting_statuses_not_ready")
+    if new_postings_possible(warehouse, day, ctx.now_dt):
+        # Ozon: "Используйте метод, когда закончится сегодняшнее время на сборку заказов."
+        raise precondition("new_postings_are_possible")
     if unpacked_due(ctx, warehouse, day):
         raise precondition("not_packaged")
     ready, fresh = shipment_candidates(ctx, warehouse)

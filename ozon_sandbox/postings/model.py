@@ -18,17 +18,21 @@ Stable public API (handover, delivery and returns rely on exactly these):
   warehouse (present and reserved both drop).
 - :func:`available_actions` ``(posting)`` — Ozon's ``available_actions`` for the posting now.
 - :func:`emit_push` ``(ctx, message)`` — queue a push and keep a copy in the domain's log.
+- :func:`change_stock` ``(ctx, warehouse_id, units, move)`` — reserve, release or consume units
+  of one warehouse and emit ``TYPE_STOCKS_CHANGED`` with the new levels.
 
 Statuses and substatuses are Ozon's (API-NOTES §5, push mapping §11).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ozon_sandbox.push.messages import StockChange, stocks_changed_message
 from ozon_sandbox.registry import MethodContext
 from ozon_sandbox.state import AccountState, StockLevel
 
@@ -78,6 +82,9 @@ DEFAULT_SUBSTATUS: dict[str, str] = {
     ARBITRATION: "posting_in_arbitration",
     CLIENT_ARBITRATION: "posting_in_client_arbitration",
 }
+
+# What an order does to a warehouse's stock: hold units for it, give them back, or ship them.
+StockMove = Literal["reserve", "release", "consume"]
 
 ExemplarsStatus = Literal[
     "validation_in_process",
@@ -280,20 +287,57 @@ def seller_id(ctx: MethodContext) -> int:
     return int(ctx.client_id) if ctx.client_id.isdigit() else 0
 
 
-def _move_stock(state: AccountState, posting: Posting, target: str) -> None:
+def change_stock(
+    ctx: MethodContext, warehouse_id: int, units: Mapping[str, int], move: StockMove
+) -> None:
+    """Apply ``move`` to ``units`` (offer_id → quantity) on one warehouse and push the new levels.
+
+    ``reserve`` holds units for an order (present grows if it has to), ``release`` gives them
+    back, ``consume`` takes them off the shelf (present and reserved both drop). Changed rows are
+    stamped with the sandbox time and reported in one ``TYPE_STOCKS_CHANGED`` (Ozon's push for a
+    change of ``present`` or ``reserved``); nothing is pushed when no row changed.
+    """
+    state = ctx.state
+    changes: list[StockChange] = []
+    for offer_id, quantity in units.items():
+        key = (offer_id, warehouse_id)
+        level = state.stocks.get(key) or StockLevel()
+        step = quantity if move == "reserve" else -quantity
+        reserved = max(0, level.reserved + step)
+        present = level.present - quantity if move == "consume" else level.present
+        present = max(0, present, reserved)
+        if (present, reserved) == (level.present, level.reserved):
+            continue
+        state.stocks[key] = StockLevel(present=present, reserved=reserved, updated_at=ctx.now_dt)
+        product = state.products.get(offer_id)
+        changes.append(
+            StockChange(
+                product_id=product.product_id if product else 0,
+                sku=product.sku if product else 0,
+                warehouse_id=warehouse_id,
+                present=present,
+                reserved=reserved,
+            )
+        )
+    message = stocks_changed_message(changes, ctx.now_dt)
+    if message is not None:
+        emit_push(ctx, {**message, "seller_id": seller_id(ctx)})
+
+
+def posting_units(products: Iterable[PostingProduct]) -> dict[str, int]:
+    """Units per offer_id of a posting's product lines."""
+    units: dict[str, int] = {}
+    for product in products:
+        units[product.offer_id] = units.get(product.offer_id, 0) + product.quantity
+    return units
+
+
+def _move_stock(ctx: MethodContext, posting: Posting, target: str) -> None:
     """Bring the posting's stock effect to ``target`` (released or consumed) once."""
     if posting.stock != "reserved" or target == "reserved":
         return
-    for product in posting.products:
-        key = (product.offer_id, posting.warehouse_id)
-        level = state.stocks.get(key) or StockLevel()
-        reserved = max(0, level.reserved - product.quantity)
-        present = level.present
-        if target == "consumed":
-            present = max(0, present - product.quantity)
-        state.stocks[key] = StockLevel(
-            present=max(present, reserved), reserved=reserved, updated_at=level.updated_at
-        )
+    move: StockMove = "consume" if target == "consumed" else "release"
+    change_stock(ctx, posting.warehouse_id, posting_units(posting.products), move)
     posting.stock = "released" if target == "released" else "consumed"
 
 
@@ -303,7 +347,9 @@ def set_status(
     """Move ``posting`` to ``status``/``substatus``, keep stock in step and emit Ozon's push.
 
     Cancelling emits ``TYPE_POSTING_CANCELLED`` (set ``posting.cancellation`` first to give the
-    reason) and releases the reservation; any other change emits ``TYPE_STATE_CHANGED``.
+    reason) and releases the reservation; any other change emits ``TYPE_STATE_CHANGED``. A stock
+    move (release, or consumption on leaving the warehouse) is pushed first, as
+    ``TYPE_STOCKS_CHANGED``.
     """
     substatus = substatus or DEFAULT_SUBSTATUS.get(status, f"posting_{status}")
     old_substatus = posting.substatus
@@ -312,9 +358,9 @@ def set_status(
     posting.substatus = substatus
     posting.history.append(StatusChange(status=status, substatus=substatus, at=ctx.now_dt))
     if status == CANCELLED:
-        _move_stock(ctx.state, posting, "released")
+        _move_stock(ctx, posting, "released")
     elif status in LEFT_WAREHOUSE_STATUSES:
-        _move_stock(ctx.state, posting, "consumed")
+        _move_stock(ctx, posting, "consumed")
         if status == DELIVERING and posting.delivering_date is None:
             posting.delivering_date = ctx.now_dt
     common = {

@@ -18,8 +18,10 @@ from ozon_sandbox.postings.model import (
     PostingProduct,
     PostingsState,
     StatusChange,
+    change_stock,
     emit_push,
     ozon_time,
+    posting_units,
     postings_state,
     seller_id,
 )
@@ -64,7 +66,10 @@ def barcode_values(order_id: int, suffix: int) -> tuple[str, str]:
 
 
 def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
-    """Create the posting of a buyer order, reserve its stock and emit ``TYPE_NEW_POSTING``."""
+    """Create the posting of a buyer order, reserve its stock and announce it.
+
+    Emits ``TYPE_STOCKS_CHANGED`` for the reservation, then ``TYPE_NEW_POSTING``.
+    """
     state = ctx.state
     domain = postings_state(state)
     warehouse = state.warehouses.get(order.warehouse_id)
@@ -99,13 +104,7 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
                 f"{line.offer_id}: {level.free_stock} free on warehouse {order.warehouse_id}, "
                 f"{line.quantity} ordered"
             )
-    for line in lines.values():
-        key = (line.offer_id, order.warehouse_id)
-        level = state.stocks.get(key) or StockLevel()
-        reserved = level.reserved + line.quantity
-        state.stocks[key] = StockLevel(
-            present=max(level.present, reserved), reserved=reserved, updated_at=ctx.now_dt
-        )
+    change_stock(ctx, order.warehouse_id, posting_units(lines.values()), "reserve")
     order_id, order_number = _order_numbers(domain)
     now = ctx.now_dt.replace(microsecond=0)
     shipment_date = order.shipment_date or now + timedelta(days=1)
@@ -132,6 +131,12 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
         StatusChange(status=posting.status, substatus=posting.substatus, at=ctx.now_dt)
     )
     domain.postings[posting.posting_number] = posting
+    announce_posting(ctx, posting)
+    return posting
+
+
+def announce_posting(ctx: MethodContext, posting: Posting) -> None:
+    """Emit ``TYPE_NEW_POSTING`` for a posting the seller has to pack."""
     emit_push(
         ctx,
         {
@@ -147,12 +152,11 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
             "tpl_integration_type": "ozon",
             "is_express": posting.is_express,
             "tracking_number": posting.tracking_number,
-            "delivery_date_begin": ozon_time(posting.delivery_date_begin or shipment_date),
-            "delivery_date_end": ozon_time(posting.delivery_date_end or shipment_date),
+            "delivery_date_begin": ozon_time(posting.delivery_date_begin or posting.shipment_date),
+            "delivery_date_end": ozon_time(posting.delivery_date_end or posting.shipment_date),
             "seller_id": seller_id(ctx),
         },
     )
-    return posting
 
 
 def next_posting_number(domain: PostingsState, order_number: str) -> str:

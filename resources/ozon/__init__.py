@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resources.ozon.acts import ActFailedError
+from resources.ozon.acts import ActFailedError, ActRefusedError
 from resources.ozon.client import OzonClient
 from resources.ozon.constants import LOCAL_RATE_LIMIT
 from resources.ozon.errors import (
@@ -61,6 +61,7 @@ __all__ = [
     "ActFailedError",
     "ActListItem",
     "ActPosting",
+    "ActRefusedError",
     "ActStatus",
     "AttributeValue",
     "AttributesUpdateItem",

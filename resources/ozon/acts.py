@@ -8,10 +8,13 @@ An act id is also the carriage id, so every method here works for carriages made
 from __future__ import annotations
 
 import builtins
+import re
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from resources.ozon import constants
-from resources.ozon.errors import OzonError
+from resources.ozon.errors import OzonConflictError, OzonError, OzonValidationError
 from resources.ozon.models.acts import (
     ActCreateRequest,
     ActCreateResponse,
@@ -29,9 +32,93 @@ from resources.ozon.models.acts import (
 from resources.ozon.polling import poll
 from resources.ozon.service import Service
 
+T = TypeVar("T")
+
+# Ozon's error table of /v2/posting/fbs/act/create (the carriage methods answer with the same
+# codes), plus /v1/carriage/create's own POSTING_NOT_FOUND. A bad delivery method id is a 404
+# and a container count without trusted acceptance a plain validation error; neither is here.
+ACT_REFUSAL_REASONS = frozenset(
+    {
+        "can't create carriage",
+        "Company has no FBS-warehouses",
+        "first_mile_absent",
+        "first_mile_is_changing",
+        "has_overflow",
+        "has_postings_with_registration_error",
+        "has_seller_returns_in_stock",
+        "has_surge",
+        "new_postings_are_possible",
+        "no_postings",
+        "non_carriageable",
+        "not_accepted_on_sc",
+        "not_packaged",
+        "not_registered",
+        "other",
+        "outdated",
+        "package_time_not_passed",
+        "partial_carriage_formed",
+        "partial_carriage_in_proccess",
+        "posting_statuses_not_ready",
+        "there_are_incomplete_carriages",
+        "will_be_partial_carriage",
+        "Incorrect_carriage_status",
+        "POSTING_NOT_FOUND",
+    }
+)
+_BY_LOWER = {reason.lower(): reason for reason in ACT_REFUSAL_REASONS}
+# Codes distinctive enough to find inside a longer message; "other" counts only on its own.
+_IN_TEXT = re.compile(
+    "|".join(
+        rf"(?<![\w']){re.escape(reason)}(?![\w'])"
+        for reason in sorted(ACT_REFUSAL_REASONS - {"other"}, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
+
 
 class ActFailedError(OzonError):
     """Ozon stopped forming the act's documents (``error`` or ``cancelled``): create it again."""
+
+
+class ActRefusedError(OzonError):
+    """Ozon refused to create or approve a shipment; ``reason`` is its documented error code.
+
+    Some reasons pass with time (``new_postings_are_possible``: wait for the day's packing
+    cutoff; ``posting_statuses_not_ready``, ``package_time_not_passed``: retry in a few
+    minutes), others need the seller to act (``not_packaged``: pack the day's postings).
+    """
+
+    def __init__(self, message: str, *, reason: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.reason = reason
+
+
+def refusal_reason(message: str) -> str | None:
+    """The documented refusal code in an error message, spelled as Ozon documents it."""
+    text = message.strip()
+    exact = _BY_LOWER.get(text.lower())
+    if exact is not None:
+        return exact
+    found = _IN_TEXT.search(text)
+    return _BY_LOWER[found.group(0).lower()] if found else None
+
+
+def refusing(call: Callable[[], T]) -> T:
+    """Run a shipment call, turning Ozon's documented refusals into ``ActRefusedError``."""
+    try:
+        return call()
+    except (OzonValidationError, OzonConflictError) as exc:
+        reason = refusal_reason(exc.message)
+        if reason is None:
+            raise
+        raise ActRefusedError(
+            exc.message,
+            reason=reason,
+            path=exc.path,
+            status=exc.status,
+            code=exc.code,
+            details=exc.details,
+        ) from exc
 
 
 def _day(value: date | datetime | str) -> str:
@@ -56,13 +143,20 @@ class ActsService(Service):
 
         For FBS the delivery method id is the warehouse id. ``containers_count`` only for
         warehouses with trusted acceptance.
+
+        Raises:
+            ActRefusedError: Ozon refused the shipment; ``reason`` says why (``not_packaged``,
+                ``new_postings_are_possible``, ``posting_statuses_not_ready`` ...).
         """
         request = ActCreateRequest(
             delivery_method_id=delivery_method_id,
             departure_date=departure_date,
             containers_count=containers_count,
         )
-        return self._client._post(constants.ACT_CREATE, request, ActCreateResponse).result.id
+        response = refusing(
+            lambda: self._client._post(constants.ACT_CREATE, request, ActCreateResponse)
+        )
+        return response.result.id
 
     def check_status(self, act_id: int) -> ActStatus:
         """Whether the documents are ready, and which postings are in (or left out of) the act."""

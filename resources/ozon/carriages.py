@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from resources.ozon import constants
+from resources.ozon.acts import refusing
 from resources.ozon.models.carriages import (
     Carriage,
     CarriageApproveRequest,
@@ -62,20 +63,31 @@ class CarriagesService(Service):
         departure_date: datetime | None = None,
         all_blr_traceable: bool | None = None,
     ) -> int:
-        """Create a ``new`` carriage of every packed posting; returns its id."""
+        """Create a ``new`` carriage of every packed posting; returns its id.
+
+        Raises:
+            ActRefusedError: Ozon refused the shipment; ``reason`` is its error code.
+        """
         request = CarriageCreateRequest(
             delivery_method_id=delivery_method_id,
             departure_date=departure_date,
             all_blr_traceable=all_blr_traceable,
         )
-        return self._client._post(
-            constants.CARRIAGE_CREATE, request, CarriageCreateResponse
-        ).carriage_id
+        response = refusing(
+            lambda: self._client._post(constants.CARRIAGE_CREATE, request, CarriageCreateResponse)
+        )
+        return response.carriage_id
 
     def approve(self, carriage_id: int, *, containers_count: int | None = None) -> None:
-        """Confirm a ``new`` carriage; its documents start forming."""
+        """Confirm a ``new`` carriage; its documents start forming.
+
+        Raises:
+            ActRefusedError: Ozon refused (``Incorrect_carriage_status``, ``no_postings`` ...).
+        """
         request = CarriageApproveRequest(carriage_id=carriage_id, containers_count=containers_count)
-        self._client._post(constants.CARRIAGE_APPROVE, request, CarriageApproveResponse)
+        refusing(
+            lambda: self._client._post(constants.CARRIAGE_APPROVE, request, CarriageApproveResponse)
+        )
 
     def get(self, carriage_id: int) -> Carriage:
         """Status, available documents and cancel availability of a carriage."""

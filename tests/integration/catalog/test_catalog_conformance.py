@@ -8,33 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from ozon_sandbox.testing import SandboxServer
 from resources.ozon import AttributesUpdateItem, AttributeValue, OzonClient, ProductAttribute
 from resources.ozon.errors import OzonRateLimitedError, error_from_response
-from resources.ozon.models.catalog import (
-    AttributesRequest,
-    AttributesResponse,
-    AttributeValuesRequest,
-    AttributeValuesResponse,
-    AttributeValuesSearchRequest,
-    AttributeValuesSearchResponse,
-    TreeRequest,
-    TreeResponse,
-)
-from resources.ozon.models.product_import import (
-    AttributesUpdateRequest,
-    AttributesUpdateResponse,
-    ImportInfoRequest,
-    ImportInfoResponse,
-    ImportRequest,
-    ImportResponse,
-    ProductAttributesRequest,
-    ProductAttributesResponse,
-    UploadQuota,
-)
-from resources.ozon.models.products import ProductInfoListResponse
+from resources.ozon.models.product_import import ImportInfoResponse, ProductAttributesResponse
 from tests.integration.catalog.conftest import (
     BRAND,
     HAIR_CARE,
@@ -45,6 +23,7 @@ from tests.integration.catalog.conftest import (
     shampoo,
 )
 from tests.support.openapi import OzonSpec, SpecError
+from tests.support.ozon_models import CLIENT_MODELS, client_method_for
 from tests.support.sandbox import CLIENT_ID
 
 CATALOG_METHODS = (
@@ -59,30 +38,6 @@ CATALOG_METHODS = (
     "/v4/product/info/attributes",
     "/v3/product/info/list",
 )
-
-# What each method's example payloads must parse into on the client side.
-RESPONSE_MODELS: dict[str, type[BaseModel]] = {
-    "v1-description-category-tree": TreeResponse,
-    "v1-description-category-attribute": AttributesResponse,
-    "v1-description-category-attribute-values": AttributeValuesResponse,
-    "v1-description-category-attribute-values-search": AttributeValuesSearchResponse,
-    "v3-product-import": ImportResponse,
-    "v1-product-import-info": ImportInfoResponse,
-    "v1-product-attributes-update": AttributesUpdateResponse,
-    "v4-product-info-limit": UploadQuota,
-    "v4-product-info-attributes": ProductAttributesResponse,
-    "v3-product-info-list": ProductInfoListResponse,
-}
-REQUEST_MODELS: dict[str, type[BaseModel]] = {
-    "v1-description-category-tree": TreeRequest,
-    "v1-description-category-attribute": AttributesRequest,
-    "v1-description-category-attribute-values": AttributeValuesRequest,
-    "v1-description-category-attribute-values-search": AttributeValuesSearchRequest,
-    "v3-product-import": ImportRequest,
-    "v1-product-import-info": ImportInfoRequest,
-    "v1-product-attributes-update": AttributesUpdateRequest,
-    "v4-product-info-attributes": ProductAttributesRequest,
-}
 
 
 @pytest.fixture
@@ -153,23 +108,28 @@ def test_failed_and_declined_cards_still_follow_the_spec(
     spec.validate_response("/v3/product/info/list", reply.response, lenient=False)
 
 
-def _examples(root: Path) -> list[Path]:
+def _examples(root: Path) -> list[tuple[Path, str]]:
+    """Every published example (and schema sample) of a catalog method, with its method."""
     files = [*root.glob("*.json"), *(root / "schema-samples").glob("*.json")]
-    return sorted(f for f in files if f.name.split(".", 1)[0] in RESPONSE_MODELS)
+    return sorted((f, m) for f in files if (m := client_method_for(f.name)) in CATALOG_METHODS)
 
 
 def test_ozon_examples_parse_into_the_client_models(ozon_examples: Path) -> None:
     files = _examples(ozon_examples)
-    assert any(".response" in f.name for f in files)
-    for path in files:
-        stem, kind = path.name.split(".")[:2]
+    assert {m for f, m in files if ".response" in f.name} == set(CATALOG_METHODS)
+    for path, method in files:
+        kind = path.name.split(".")[1]
         payload: Any = json.loads(path.read_text(encoding="utf-8"))
+        models = CLIENT_MODELS[method]
         if kind == "request":
-            model = REQUEST_MODELS.get(stem)
-            if model is not None:
-                model.model_validate(payload)
-        elif kind == "response":
-            RESPONSE_MODELS[stem].model_validate(payload)
+            assert models.request is not None, (
+                f"{path.name}: Ozon documents a request body for {method}, the client has no model"
+            )
+            models.request.model_validate(payload)
+        else:
+            assert kind == "response", path.name
+            assert isinstance(models.response, type), f"{method} replies with a file"
+            models.response.model_validate(payload)
 
 
 def test_real_read_back_and_task_examples_keep_their_data(ozon_examples: Path) -> None:

@@ -10,7 +10,13 @@ from pydantic import ValidationError
 from ozon_sandbox.api.returns import AdvanceReturn, ForceReturn
 from ozon_sandbox.handover.model import HandoverSettings
 from ozon_sandbox.testing import SandboxServer
-from resources.ozon import OzonClient, OzonError, OzonNotFoundError, OzonPollTimeoutError
+from resources.ozon import (
+    ActRefusedError,
+    OzonClient,
+    OzonError,
+    OzonNotFoundError,
+    OzonPollTimeoutError,
+)
 from tests.integration.handover.conftest import (
     DAY,
     FORMING_S,
@@ -32,9 +38,9 @@ def test_a_shipment_goes_from_act_to_returned_goods(
     numbers = packed(frozen, 3)
     # One more order must leave today and is still unpacked: Ozon refuses the act.
     late = place_orders(frozen, 1, cutoff=datetime(2026, 12, 1, 12, 0, tzinfo=UTC), prefix="LT-")
-    with pytest.raises(OzonError) as refused:
+    with pytest.raises(ActRefusedError) as refused:
         client.acts.create(WAREHOUSE_ID)
-    assert refused.value.message == "not_packaged"
+    assert refused.value.reason == "not_packaged"
     (method,) = client.carriages.delivery_list().to_list()
     assert "not_packaged" in method.error_codes
     assert method.mandatory_postings_count == 1
@@ -109,14 +115,14 @@ def test_a_shipment_goes_from_act_to_returned_goods(
 def test_nothing_packed_means_no_postings_and_fresh_packing_must_settle(
     frozen: SandboxServer, client: OzonClient
 ) -> None:
-    with pytest.raises(OzonError) as none:
+    with pytest.raises(ActRefusedError) as none:
         client.acts.create(OTHER_WAREHOUSE_ID)
-    assert none.value.message == "no_postings"
+    assert none.value.reason == "no_postings"
 
     ship(frozen, place_orders(frozen, 1, warehouse_id=OTHER_WAREHOUSE_ID))
-    with pytest.raises(OzonError) as fresh:
+    with pytest.raises(ActRefusedError) as fresh:
         client.acts.create(OTHER_WAREHOUSE_ID)
-    assert fresh.value.message == "package_time_not_passed"
+    assert fresh.value.reason == "package_time_not_passed"
 
     with pytest.raises(OzonNotFoundError):
         client.acts.create(999)
@@ -129,9 +135,9 @@ def test_carriage_api_creates_edits_approves_and_cancels(
     carriage_id = client.carriages.create(WAREHOUSE_ID, departure_date=frozen.admin.clock().now)
     assert client.carriages.get(carriage_id).status == "new"
     # A second shipment while one is unconfirmed is refused.
-    with pytest.raises(OzonError) as incomplete:
+    with pytest.raises(ActRefusedError) as incomplete:
         client.acts.create(WAREHOUSE_ID)
-    assert incomplete.value.message == "there_are_incomplete_carriages"
+    assert incomplete.value.reason == "there_are_incomplete_carriages"
 
     verdicts = client.carriages.set_postings(carriage_id, [numbers[0], "0000-0000-1"])
     assert [(v.posting_number, v.result) for v in verdicts] == [

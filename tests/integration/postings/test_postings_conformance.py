@@ -8,21 +8,27 @@ the client's models.
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import ValidationError
 
 from resources.ozon import constants
 from resources.ozon.client import unwrap_file
 from resources.ozon.models import exemplars as ex
-from resources.ozon.models import labels as lb
 from resources.ozon.models import postings as ps
 from tests.integration.postings.conftest import Shop
 from tests.integration.postings.test_postings_flow import fill_marks
 from tests.support.openapi import OzonSpec
+from tests.support.ozon_models import (
+    CLIENT_MODELS,
+    REFUSED_REQUEST_EXAMPLES,
+    MethodModels,
+    client_method_for,
+)
 
 OUR_PATHS = {
     constants.POSTING_UNFULFILLED_LIST,
@@ -43,81 +49,64 @@ OUR_PATHS = {
     constants.PACKAGE_LABEL_GET,
 }
 
-# Example replies and the client model each must parse into.
-RESPONSES: dict[str, type[BaseModel]] = {
-    "v4-posting-fbs-unfulfilled-list.response.json": ps.PostingListPage,
-    "v4-posting-fbs-unfulfilled-list.response.zh-docs-2026-07.json": ps.PostingListPage,
-    "v4-posting-fbs-list.response.json": ps.PostingListPage,
-    "v3-posting-fbs-get.response.json": ps.PostingGetResponse,
-    "v4-posting-fbs-ship.response.json": ps.ShipResponse,
-    "schema-samples/v4-posting-fbs-ship-package.response.json": ps.ShipPackageResponse,
-    "v2-posting-fbs-cancel-reason-list.response.json": ps.CancelReasonListResponse,
-    "v1-posting-fbs-cancel-reason.response.json": ps.CancelReasonsResponse,
-    "v2-posting-fbs-cancel.response.json": ps.CancelResponse,
-    "v2-posting-fbs-product-cancel.response.json": ps.ProductCancelResponse,
-    "schema-samples/v6-fbs-posting-product-exemplar-create-or-get.response.json": (
-        ex.ExemplarsResponse
-    ),
-    "schema-samples/v5-fbs-posting-product-exemplar-validate.response.json": (
-        ex.ExemplarValidateResponse
-    ),
-    "schema-samples/v5-fbs-posting-product-exemplar-status.response.json": (
-        ex.ExemplarStatusResponse
-    ),
-    "v2-posting-fbs-package-label-create.response.json": lb.LabelTaskCreateResponse,
-    "v1-posting-fbs-package-label-get.response.json": lb.LabelTaskResponse,
-}
-
-# Example requests the client's request models accept (i.e. the client could have sent them).
-REQUESTS: dict[str, type[BaseModel]] = {
-    "v4-posting-fbs-ship.request.json": ps.ShipRequest,
-    "v3-posting-fbs-get.request.json": ps.PostingGetRequest,
-    "v1-posting-fbs-cancel-reason.request.json": ps.CancelReasonsRequest,
-    "v2-posting-fbs-cancel.request.json": ps.CancelRequest,
-    "v2-posting-fbs-product-cancel.request.json": ps.ProductCancelRequest,
-    "v2-posting-fbs-package-label.request.json": lb.LabelRequest,
-    "v2-posting-fbs-package-label-create.request.json": lb.LabelRequest,
-    "schema-samples/v6-fbs-posting-product-exemplar-create-or-get.request.json": (
-        ex.PostingNumberRequest
-    ),
-    "schema-samples/v5-fbs-posting-product-exemplar-status.request.json": ex.PostingNumberRequest,
-    "schema-samples/v5-fbs-posting-product-exemplar-validate.request.json": (
-        ex.ExemplarValidateRequest
-    ),
-    "schema-samples/v6-fbs-posting-product-exemplar-set.request.json": ex.ExemplarSetRequest,
-}
+# Ozon's example replies and requests of these methods; each parses into the client's model for
+# its method (tests/support/ozon_models.py).
+RESPONSES = [
+    "v4-posting-fbs-unfulfilled-list.response.json",
+    "v4-posting-fbs-unfulfilled-list.response.zh-docs-2026-07.json",
+    "v4-posting-fbs-list.response.json",
+    "v3-posting-fbs-get.response.json",
+    "v4-posting-fbs-ship.response.json",
+    "schema-samples/v4-posting-fbs-ship-package.response.json",
+    "v2-posting-fbs-cancel-reason-list.response.json",
+    "v1-posting-fbs-cancel-reason.response.json",
+    "v2-posting-fbs-cancel.response.json",
+    "v2-posting-fbs-product-cancel.response.json",
+    "schema-samples/v6-fbs-posting-product-exemplar-create-or-get.response.json",
+    "schema-samples/v5-fbs-posting-product-exemplar-validate.response.json",
+    "schema-samples/v5-fbs-posting-product-exemplar-status.response.json",
+    "v2-posting-fbs-package-label-create.response.json",
+    "v1-posting-fbs-package-label-get.response.json",
+]
+REQUESTS = [
+    "v4-posting-fbs-ship.request.json",
+    "v3-posting-fbs-get.request.json",
+    "v1-posting-fbs-cancel-reason.request.json",
+    "v2-posting-fbs-cancel.request.json",
+    "v2-posting-fbs-product-cancel.request.json",
+    "v2-posting-fbs-package-label.request.json",
+    "v2-posting-fbs-package-label-create.request.json",
+    "schema-samples/v6-fbs-posting-product-exemplar-create-or-get.request.json",
+    "schema-samples/v5-fbs-posting-product-exemplar-status.request.json",
+    "schema-samples/v5-fbs-posting-product-exemplar-validate.request.json",
+    "schema-samples/v6-fbs-posting-product-exemplar-set.request.json",
+]
 
 # Example requests that break the schema itself; the client must refuse to build them.
-BROKEN_REQUESTS: dict[str, tuple[type[BaseModel], str]] = {
-    "v4-posting-fbs-unfulfilled-list.request.json": (
-        ps.UnfulfilledListRequest,
-        "filter.last_change_status_date is not a field (the schema says last_changed_...)",
-    ),
-    "v4-posting-fbs-list.request.json": (
-        ps.PostingListRequest,
-        "with.translit is not in the list method's `with` schema",
-    ),
-    "v1-posting-fbs-package-label-get.request.json": (
-        lb.LabelTaskRequest,
-        'task_id "323231234-1234" is not an int64',
-    ),
-    "schema-samples/v4-posting-fbs-ship-package.request.json": (
-        ps.ShipPackageRequest,
-        "placeholder quantity 0; Ozon packs at least one unit",
-    ),
+BROKEN_REQUESTS: dict[str, tuple[str, str]] = {
+    name: refused
+    for name, refused in REFUSED_REQUEST_EXAMPLES.items()
+    if client_method_for(name) in OUR_PATHS
 }
+
+
+def _models(name: str) -> MethodModels:
+    method = client_method_for(name)
+    assert method in OUR_PATHS, f"{name} is not an example of a postings method"
+    return CLIENT_MODELS[method]
 
 
 def _load(folder: Path, name: str) -> Any:
     path = folder / name
-    if not path.is_file():
-        pytest.skip(f"example {name} not found")
+    assert path.is_file(), f"Ozon example {name} is missing from {folder}"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", sorted(RESPONSES))
+@pytest.mark.parametrize("name", RESPONSES)
 def test_real_replies_parse(ozon_examples: Path, name: str) -> None:
-    RESPONSES[name].model_validate(_load(ozon_examples, name))
+    model = _models(name).response
+    assert isinstance(model, type), f"{name}: the method replies with a file"
+    model.model_validate(_load(ozon_examples, name))
 
 
 def test_real_posting_reply_keeps_what_integrations_need(ozon_examples: Path) -> None:
@@ -138,16 +127,21 @@ def test_real_label_reply_unwraps_to_pdf(ozon_examples: Path) -> None:
     assert unwrap_file(raw).startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("name", sorted(REQUESTS))
+@pytest.mark.parametrize("name", REQUESTS)
 def test_real_requests_fit_client_models(ozon_examples: Path, name: str) -> None:
-    REQUESTS[name].model_validate(_load(ozon_examples, name))
+    model = _models(name).request
+    assert model is not None, f"{name}: the client has no request model for it"
+    model.model_validate(_load(ozon_examples, name))
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN_REQUESTS))
 def test_schema_breaking_examples_are_refused(ozon_examples: Path, name: str) -> None:
-    model, _why = BROKEN_REQUESTS[name]
-    with pytest.raises(ValueError):
+    field, why = BROKEN_REQUESTS[name]
+    model = _models(name).request
+    assert model is not None
+    with pytest.raises(ValidationError, match=re.escape(field)) as caught:
         model.model_validate(_load(ozon_examples, name))
+    assert field in {".".join(str(p) for p in e["loc"]) for e in caught.value.errors()}, why
 
 
 def _full_life(shop: Shop) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from ozon_sandbox.clock import DEFAULT_EPOCH, SandboxClock
+from ozon_sandbox.errors import OzonApiError
 from ozon_sandbox.handover import logic
 from ozon_sandbox.handover.model import HandoverState
 from ozon_sandbox.limits import AccountLimiter
@@ -116,3 +119,27 @@ def test_one_big_clock_jump_gives_the_same_history_as_many_small_ones() -> None:
     ]
     assert len(steps) == 3
     assert all([name for name, _ in s] == list(logic.RETURN_FLOW) for s in steps)
+
+
+def test_an_act_is_refused_while_a_new_order_could_still_make_the_local_cutoff() -> None:
+    state, _ = account(1)
+    # Orders need an hour of packing; the 10:00 slot in UTC+7 is 03:00 UTC.
+    state.warehouses[100] = WAREHOUSE.model_copy(update={"sla_cut_in": 60})
+    cutoff = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    early = at(state, cutoff - timedelta(minutes=61))
+    with pytest.raises(OzonApiError) as refused:
+        logic.open_shipment(
+            early, source="act", delivery_method_id=100, departure=cutoff, containers_count=0
+        )
+    assert refused.value.body.message == "new_postings_are_possible"
+
+    late = at(state, cutoff - timedelta(minutes=59))
+    carriage = logic.open_shipment(
+        late, source="act", delivery_method_id=100, departure=cutoff, containers_count=0
+    )
+    assert carriage.departure_date == date(2026, 12, 2)
+    with pytest.raises(OzonApiError) as forming:
+        logic.open_shipment(
+            late, source="carriage", delivery_method_id=100, departure=None, containers_count=0
+        )
+    assert forming.value.body.message == "posting_statuses_not_ready"
