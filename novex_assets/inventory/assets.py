@@ -1,5 +1,7 @@
 """Inventory assets: stock and prices computed by the rules, then pushed to Ozon (changes only)."""
 
+from collections.abc import Callable
+
 import dagster as dg
 import polars as pl
 
@@ -7,7 +9,7 @@ from novex_assets.constants import INVENTORY
 from novex_assets.inventory.diff import changed_prices, changed_stock, on_ozon
 from novex_assets.inventory.ozon_state import open_postings, ozon_cards, unknown_warehouses
 from novex_assets.inventory.prices import compute_prices
-from novex_assets.inventory.reconcile import reconcile_prices, reconcile_stock
+from novex_assets.inventory.reconcile import ReconcileResult, reconcile_prices, reconcile_stock
 from novex_assets.inventory.stock import compute_stock_levels
 from novex_assets.inventory.sync import SyncReport, push_prices, push_stock
 from novex_assets.settings_resource import SettingsResource
@@ -134,34 +136,30 @@ def price_levels(
     return dg.MaterializeResult(metadata=stats.model_dump())
 
 
-@dg.asset(
-    key=["inventory", "stock_reconciliation"],
-    group_name=INVENTORY,
-    kinds={"ozon", "sql"},
-    description="Drift check: what Ozon reports as stock vs what we believe it accepted.",
-)
-def stock_reconciliation(
-    context: dg.AssetExecutionContext, ozon: OzonResource, store: StoreResource
-) -> dg.MaterializeResult:
-    """Drift check: what Ozon reports as stock vs what we believe it accepted."""
-    with ozon.get_client() as client:
-        result = reconcile_stock(client, store.get_store().inventory, log=context.log.info)
-    return dg.MaterializeResult(metadata=result.model_dump())
+def _reconciliation(
+    kind: str, what: str, reconcile: Callable[..., ReconcileResult]
+) -> dg.AssetsDefinition:
+    """A drift-check asset: read back what Ozon shows and correct our accepted state."""
+    description = f"Drift check: what Ozon reports as {what} vs what we believe it accepted."
+
+    @dg.asset(
+        key=["inventory", f"{kind}_reconciliation"],
+        group_name=INVENTORY,
+        kinds={"ozon", "sql"},
+        description=description,
+    )
+    def _asset(
+        context: dg.AssetExecutionContext, ozon: OzonResource, store: StoreResource
+    ) -> dg.MaterializeResult:
+        with ozon.get_client() as client:
+            result = reconcile(client, store.get_store().inventory, log=context.log.info)
+        return dg.MaterializeResult(metadata=result.model_dump())
+
+    return _asset
 
 
-@dg.asset(
-    key=["inventory", "price_reconciliation"],
-    group_name=INVENTORY,
-    kinds={"ozon", "sql"},
-    description="Drift check: what Ozon reports as prices vs what we believe it accepted.",
-)
-def price_reconciliation(
-    context: dg.AssetExecutionContext, ozon: OzonResource, store: StoreResource
-) -> dg.MaterializeResult:
-    """Drift check: what Ozon reports as prices vs what we believe it accepted."""
-    with ozon.get_client() as client:
-        result = reconcile_prices(client, store.get_store().inventory, log=context.log.info)
-    return dg.MaterializeResult(metadata=result.model_dump())
+stock_reconciliation = _reconciliation("stock", "stock", reconcile_stock)
+price_reconciliation = _reconciliation("price", "prices", reconcile_prices)
 
 
 def _result(report: SyncReport, without_card: int) -> dg.MaterializeResult:
