@@ -381,13 +381,18 @@ def product_import(ctx: MethodContext, request: ImportRequest) -> ImportResponse
                 task_item.outcome = "imported"
                 task_item.card = card
         if errors:
-            task_item.outcome = "failed"
-            task_item.errors = errors
-            for error in errors:
-                ctx.item_error(error.code)
+            _fail(ctx, task_item, errors)
         items.append(task_item)
     task = _new_task(ctx, catalog_state, "import", items)
     return ImportResponse(result=ImportResult(task_id=task.task_id))
+
+
+def _fail(ctx: MethodContext, task_item: TaskItem, errors: list[TaskItemError]) -> None:
+    """Mark ``task_item`` failed with ``errors`` and count each error for the request log."""
+    task_item.outcome = "failed"
+    task_item.errors = errors
+    for error in errors:
+        ctx.item_error(error.code)
 
 
 def _new_task(
@@ -760,10 +765,7 @@ def attributes_update(
                 task_item.outcome = "imported"
                 task_item.card = change
         if errors:
-            task_item.outcome = "failed"
-            task_item.errors = errors
-            for error in errors:
-                ctx.item_error(error.code)
+            _fail(ctx, task_item, errors)
         items.append(task_item)
     task = _new_task(ctx, catalog_state, "attributes_update", items)
     return AttributesUpdateResponse(task_id=task.task_id)

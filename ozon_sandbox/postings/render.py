@@ -6,6 +6,7 @@ sent as ``null`` so that replies validate against Ozon's schema as published.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -86,7 +87,10 @@ def _analytics(posting: Posting) -> dict[str, Any]:
     return data
 
 
-def _financial_v4(posting: Posting) -> dict[str, Any]:
+def _financial(
+    posting: Posting, money_fields: Callable[[Decimal, Decimal], dict[str, Any]]
+) -> dict[str, Any]:
+    """The ``financial_data`` block; v3 and v4 show commission and customer price differently."""
     products = []
     for p in posting.products:
         price = _money(p.price)
@@ -94,12 +98,7 @@ def _financial_v4(posting: Posting) -> dict[str, Any]:
         products.append(
             {
                 "actions": [],
-                "commission": {
-                    "amount": float(commission),
-                    "currency": CURRENCY,
-                    "percent": COMMISSION_PERCENT,
-                },
-                "customer_price": {"amount": str(price), "currency": CURRENCY},
+                **money_fields(price, commission),
                 "old_price": float(price),
                 "payout": float(price * p.quantity - commission),
                 "price": float(price),
@@ -112,30 +111,26 @@ def _financial_v4(posting: Posting) -> dict[str, Any]:
     return {"cluster_from": "Москва", "cluster_to": "Москва", "products": products}
 
 
-def _financial_v3(posting: Posting) -> dict[str, Any]:
-    products = []
-    for p in posting.products:
-        price = _money(p.price)
-        commission = (price * p.quantity * COMMISSION_PERCENT / 100).quantize(Decimal("0.01"))
-        products.append(
-            {
-                "actions": [],
-                "commission_amount": float(commission),
-                "commission_percent": COMMISSION_PERCENT,
-                "commissions_currency_code": CURRENCY,
-                "currency_code": CURRENCY,
-                "customer_currency_code": CURRENCY,
-                "customer_price": float(price),
-                "old_price": float(price),
-                "payout": float(price * p.quantity - commission),
-                "price": float(price),
-                "product_id": p.sku,
-                "quantity": p.quantity,
-                "total_discount_percent": 0.0,
-                "total_discount_value": 0.0,
-            }
-        )
-    return {"cluster_from": "Москва", "cluster_to": "Москва", "products": products}
+def _money_fields_v4(price: Decimal, commission: Decimal) -> dict[str, Any]:
+    return {
+        "commission": {
+            "amount": float(commission),
+            "currency": CURRENCY,
+            "percent": COMMISSION_PERCENT,
+        },
+        "customer_price": {"amount": str(price), "currency": CURRENCY},
+    }
+
+
+def _money_fields_v3(price: Decimal, commission: Decimal) -> dict[str, Any]:
+    return {
+        "commission_amount": float(commission),
+        "commission_percent": COMMISSION_PERCENT,
+        "commissions_currency_code": CURRENCY,
+        "currency_code": CURRENCY,
+        "customer_currency_code": CURRENCY,
+        "customer_price": float(price),
+    }
 
 
 def _common(posting: Posting) -> dict[str, Any]:
@@ -217,7 +212,7 @@ def posting_v4(posting: Posting, flags: dict[str, bool]) -> dict[str, Any]:
     if flags.get("barcodes"):
         data["barcodes"] = barcodes(posting)
     if flags.get("financial_data"):
-        data["financial_data"] = _financial_v4(posting)
+        data["financial_data"] = _financial(posting, _money_fields_v4)
     if flags.get("legal_info"):
         data["legal_info"] = {"company_name": "", "inn": "", "kpp": ""}
     return data
@@ -303,7 +298,7 @@ def posting_v3(
     if flags.get("barcodes"):
         data["barcodes"] = barcodes(posting)
     if flags.get("financial_data"):
-        data["financial_data"] = _financial_v3(posting)
+        data["financial_data"] = _financial(posting, _money_fields_v3)
     if flags.get("legal_info"):
         data["legal_info"] = {"company_name": "", "inn": "", "kpp": ""}
     if flags.get("product_exemplars"):

@@ -48,25 +48,20 @@ class PricesService(Service):
         Returns Ozon's per-card results plus ``LOCAL_RATE_LIMIT`` results for cards held back
         by the 10-per-hour rule (not sent).
         """
-        results: list[PriceUpdateResult] = []
         size = constants.PRICES_BATCH_MAX
-        for start in range(0, len(items), size):
-            batch = list(items[start : start + size])
-            reservation = self._client._reserve(
-                constants.PRICES_UPDATE, [item.limit_key() for item in batch]
-            )
-            sent = [batch[i] for i in reservation.admitted]
-            results.extend(_held_back(batch[i]) for i in reservation.deferred)
-            if not sent:
-                continue
-            response = self._client._post(
-                constants.PRICES_UPDATE,
-                PricesUpdateRequest(prices=sent),
-                PricesUpdateResponse,
-                reserved=True,
-            )
-            results.extend(response.result)
-        return results
+        batches = [
+            range(start, min(start + size, len(items))) for start in range(0, len(items), size)
+        ]
+        return self._send_reserved(constants.PRICES_UPDATE, items, batches, self._send, _held_back)
+
+    def _send(self, prices: list[PriceUpdate]) -> list[PriceUpdateResult]:
+        response = self._client._post(
+            constants.PRICES_UPDATE,
+            PricesUpdateRequest(prices=prices),
+            PricesUpdateResponse,
+            reserved=True,
+        )
+        return response.result
 
     def info(
         self,

@@ -68,22 +68,19 @@ class StocksService(Service):
         Returns one result per pair Ozon answered for, plus ``LOCAL_RATE_LIMIT`` results for
         pairs the client could not send in time (these are not sent; retry them later).
         """
-        keys = [item.limit_key() for item in items]
-        results: list[StockUpdateResult] = []
-        for batch in batches_without_repeats(keys, constants.STOCKS_BATCH_MAX):
-            reservation = self._client._reserve(constants.STOCKS_UPDATE, [keys[i] for i in batch])
-            sent = [items[batch[i]] for i in reservation.admitted]
-            results.extend(_held_back(items[batch[i]]) for i in reservation.deferred)
-            if not sent:
-                continue
-            response = self._client._post(
-                constants.STOCKS_UPDATE,
-                StocksUpdateRequest(stocks=sent),
-                StocksUpdateResponse,
-                reserved=True,
-            )
-            results.extend(response.result)
-        return results
+        batches = batches_without_repeats(
+            [item.limit_key() for item in items], constants.STOCKS_BATCH_MAX
+        )
+        return self._send_reserved(constants.STOCKS_UPDATE, items, batches, self._send, _held_back)
+
+    def _send(self, stocks: list[StockUpdate]) -> list[StockUpdateResult]:
+        response = self._client._post(
+            constants.STOCKS_UPDATE,
+            StocksUpdateRequest(stocks=stocks),
+            StocksUpdateResponse,
+            reserved=True,
+        )
+        return response.result
 
     def by_warehouse_fbs(
         self,
