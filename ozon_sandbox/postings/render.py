@@ -6,7 +6,7 @@ sent as ``null`` so that replies validate against Ozon's schema as published.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -206,16 +206,26 @@ def posting_v4(posting: Posting, flags: dict[str, bool]) -> dict[str, Any]:
         }
         for p in posting.products
     ]
+    _add_optional_blocks(data, posting, flags, _money_fields_v4)
+    return data
+
+
+def _add_optional_blocks(
+    data: dict[str, Any],
+    posting: Posting,
+    flags: Mapping[str, Any],
+    money_fields: Callable[[Decimal, Decimal], dict[str, Any]],
+) -> None:
+    """Tariffication and the blocks a request's ``with`` flags ask for (same in v3 and v4)."""
     data["tariffication_steps"] = _tariffication_steps(posting)
     if flags.get("analytics_data"):
         data["analytics_data"] = _analytics(posting)
     if flags.get("barcodes"):
         data["barcodes"] = barcodes(posting)
     if flags.get("financial_data"):
-        data["financial_data"] = _financial(posting, _money_fields_v4)
+        data["financial_data"] = _financial(posting, money_fields)
     if flags.get("legal_info"):
         data["legal_info"] = {"company_name": "", "inn": "", "kpp": ""}
-    return data
 
 
 def barcodes(posting: Posting) -> dict[str, str]:
@@ -292,15 +302,7 @@ def posting_v3(
         }
         for p in posting.products
     ]
-    data["tariffication_steps"] = _tariffication_steps(posting)
-    if flags.get("analytics_data"):
-        data["analytics_data"] = _analytics(posting)
-    if flags.get("barcodes"):
-        data["barcodes"] = barcodes(posting)
-    if flags.get("financial_data"):
-        data["financial_data"] = _financial(posting, _money_fields_v3)
-    if flags.get("legal_info"):
-        data["legal_info"] = {"company_name": "", "inn": "", "kpp": ""}
+    _add_optional_blocks(data, posting, flags, _money_fields_v3)
     if flags.get("product_exemplars"):
         data["product_exemplars"] = product_exemplars(posting)
     if flags.get("related_postings"):
