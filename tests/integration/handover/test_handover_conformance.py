@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from ozon_sandbox.api.returns import AdvanceReturn, ForceReturn
 from ozon_sandbox.handover.model import HandoverSettings
 from ozon_sandbox.testing import SandboxServer
 from resources.ozon import OzonClient, constants
 from resources.ozon.client import unwrap_file
-from resources.ozon.models import acts, carriages, returns
+from resources.ozon.models import returns
 from tests.integration.handover.conftest import (
     DAY,
     FORMING_S,
@@ -25,46 +24,35 @@ from tests.integration.handover.conftest import (
     packed,
 )
 from tests.support.openapi import OzonSpec
+from tests.support.ozon_models import CLIENT_MODELS, FILE
 from tests.support.sandbox import CLIENT_ID
 
-FILE = "file"
-# Ozon path → (request model, reply model or FILE for PDF/PNG methods).
-METHODS: dict[str, tuple[type[BaseModel], type[BaseModel] | str]] = {
-    constants.ACT_CREATE: (acts.ActCreateRequest, acts.ActCreateResponse),
-    constants.ACT_CHECK_STATUS: (acts.ActIdRequest, acts.ActStatusResponse),
-    constants.ACT_GET_PDF: (acts.ActIdRequest, FILE),
-    constants.ACT_GET_BARCODE: (acts.ActIdRequest, FILE),
-    constants.ACT_GET_BARCODE_TEXT: (acts.ActIdRequest, acts.BarcodeTextResponse),
-    constants.ACT_GET_POSTINGS: (acts.ActIdRequest, acts.ActPostingsResponse),
-    constants.ACT_LIST: (acts.ActListRequest, acts.ActListResponse),
-    constants.CARRIAGE_DELIVERY_LIST: (
-        carriages.DeliveryListRequest,
-        carriages.DeliveryListResponse,
-    ),
-    constants.CARRIAGE_CREATE: (carriages.CarriageCreateRequest, carriages.CarriageCreateResponse),
-    constants.CARRIAGE_APPROVE: (
-        carriages.CarriageApproveRequest,
-        carriages.CarriageApproveResponse,
-    ),
-    constants.CARRIAGE_GET: (carriages.CarriageIdRequest, carriages.Carriage),
-    constants.CARRIAGE_CANCEL: (carriages.CarriageIdRequest, carriages.CarriageCancelResponse),
-    constants.CARRIAGE_SET_POSTINGS: (
-        carriages.SetPostingsRequest,
-        carriages.SetPostingsResponse,
-    ),
-    constants.RETURNS_LIST: (returns.ReturnsListRequest, returns.ReturnsListResponse),
-    constants.RETURNS_COMPANY_FBS_INFO: (
-        returns.CompanyFbsInfoRequest,
-        returns.CompanyFbsInfoResponse,
-    ),
-    constants.GIVEOUT_IS_ENABLED: (returns.EmptyRequest, returns.GiveoutEnabledResponse),
-    constants.GIVEOUT_LIST: (returns.GiveoutListRequest, returns.GiveoutListResponse),
-    constants.GIVEOUT_INFO: (returns.GiveoutInfoRequest, returns.GiveoutInfo),
-    constants.GIVEOUT_BARCODE: (returns.EmptyRequest, returns.GiveoutBarcodeResponse),
-    constants.GIVEOUT_GET_PDF: (returns.EmptyRequest, FILE),
-    constants.GIVEOUT_GET_PNG: (returns.EmptyRequest, FILE),
-    constants.GIVEOUT_BARCODE_RESET: (returns.EmptyRequest, FILE),
+HANDOVER_PATHS = {
+    constants.ACT_CREATE,
+    constants.ACT_CHECK_STATUS,
+    constants.ACT_GET_PDF,
+    constants.ACT_GET_BARCODE,
+    constants.ACT_GET_BARCODE_TEXT,
+    constants.ACT_GET_POSTINGS,
+    constants.ACT_LIST,
+    constants.CARRIAGE_DELIVERY_LIST,
+    constants.CARRIAGE_CREATE,
+    constants.CARRIAGE_APPROVE,
+    constants.CARRIAGE_GET,
+    constants.CARRIAGE_CANCEL,
+    constants.CARRIAGE_SET_POSTINGS,
+    constants.RETURNS_LIST,
+    constants.RETURNS_COMPANY_FBS_INFO,
+    constants.GIVEOUT_IS_ENABLED,
+    constants.GIVEOUT_LIST,
+    constants.GIVEOUT_INFO,
+    constants.GIVEOUT_BARCODE,
+    constants.GIVEOUT_GET_PDF,
+    constants.GIVEOUT_GET_PNG,
+    constants.GIVEOUT_BARCODE_RESET,
 }
+# Ozon path → the client's (request model, reply model or FILE), from the one shared mapping.
+METHODS = {path: CLIENT_MODELS[path] for path in HANDOVER_PATHS}
 
 
 def exercise_every_method(server: SandboxServer, client: OzonClient) -> None:
@@ -121,7 +109,7 @@ def test_every_request_and_reply_matches_ozons_schema(
     for exchange in recorder.exchanges:
         assert exchange.status == 200, (exchange.path, exchange.response)
         spec.validate_request(exchange.path, exchange.request)
-        if METHODS[exchange.path][1] == FILE:
+        if METHODS[exchange.path].response == FILE:
             documented = spec.response_content_types(exchange.path)
             assert exchange.content_type.split(";")[0] in documented, exchange.path
         else:
@@ -144,7 +132,8 @@ def test_ozons_example_payloads_parse_into_the_client_models(ozon_examples: Path
     assert len(files) >= 30
     for path, method, kind in files:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
-        request_model, reply_model = METHODS[method]
+        request_model, reply_model = METHODS[method].request, METHODS[method].response
+        assert request_model is not None
         if kind == "request":
             if path.parent.name == "schema-samples":
                 # Generated from the schema with placeholder zeros: check the shape only.
