@@ -24,6 +24,7 @@ from resources.ozon.acts import ActsService
 from resources.ozon.carriages import CarriagesService
 from resources.ozon.catalog import CatalogService
 from resources.ozon.errors import (
+    OzonRateLimitedError,
     OzonResponseError,
     OzonTransportError,
     error_from_response,
@@ -88,6 +89,8 @@ class OzonClient:
             )
         self.limiter = limiter
         self._clock: Clock = clock or limiter.clock
+        # Paths that got a 429 since a service last learned their limits (it clears them).
+        self.rate_limited_paths: set[str] = set()
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=timeout)
 
@@ -136,6 +139,23 @@ class OzonClient:
         """Take the rate-limit slots for one call carrying items with these per-item keys."""
         return self.limiter.reserve(path, keys)
 
+    def _reserve_resend(self, path: str, item_keys: Sequence[Hashable]) -> None:
+        """Re-take the slots of items whose lost attempt Ozon may have applied."""
+        logger.info("re-reserving %d item(s) of %s before resending", len(item_keys), path)
+        reservation = self.limiter.reserve(path, item_keys)
+        if reservation.deferred:
+            # A DEFER rule's window is full; the body is resent as it was, and Ozon's per-item
+            # reply says which of these it refused.
+            logger.warning(
+                "resending %d item(s) of %s over their per-item limit",
+                len(reservation.deferred),
+                path,
+            )
+
+    def _note_rate_limited(self, path: str) -> None:
+        """Ozon's limiter disagreed with ours: services re-learn limits they cached."""
+        self.rate_limited_paths.add(path)
+
     def _post(
         self,
         path: str,
@@ -143,17 +163,23 @@ class OzonClient:
         response_model: type[ResponseT],
         *,
         reserved: bool = False,
+        item_keys: Sequence[Hashable] = (),
     ) -> ResponseT:
         """POST ``body`` to ``path`` within the limits, retrying transient failures.
 
         ``reserved`` says the caller already took this call's first rate-limit slot (together
-        with per-item slots); retries always take a new request slot.
+        with per-item slots for ``item_keys``, the keys of the items in ``body``); retries always
+        take a new request slot. A retry after a timeout or connection error re-reserves
+        ``item_keys`` too: Ozon may have applied the lost attempt, so the resend must wait out
+        the items' windows as if it were a new write. After an HTTP error reply (429, 5xx) Ozon
+        applied nothing and the items' slots still hold.
         """
         if isinstance(body, BaseModel):
             payload = body.model_dump(mode="json", exclude_none=True)
         else:
             payload = dict(body)
         data: Any = None
+        maybe_applied = False
         for attempt in retrying(
             path,
             max_attempts=self.max_attempts,
@@ -162,9 +188,24 @@ class OzonClient:
         ):
             with attempt:
                 number = attempt.retry_state.attempt_number
-                if not (reserved and number == 1):
+                if number == 1 and not reserved:
+                    self.limiter.reserve(path, item_keys)
+                elif number > 1 and maybe_applied and item_keys:
+                    self._reserve_resend(path, item_keys)
+                elif number > 1:
                     self.limiter.acquire(path)
-                data = self._send(path, payload, number)
+                try:
+                    data = self._send(path, payload, number)
+                except OzonTransportError:
+                    maybe_applied = True
+                    raise
+                except OzonRateLimitedError:
+                    maybe_applied = False
+                    self._note_rate_limited(path)
+                    raise
+                except Exception:
+                    maybe_applied = False
+                    raise
         try:
             return response_model.model_validate(data)
         except ValidationError as exc:

@@ -60,6 +60,7 @@ class PricesService(Service):
             PricesUpdateRequest(prices=prices),
             PricesUpdateResponse,
             reserved=True,
+            item_keys=[item.limit_key() for item in prices],
         )
         return response.result
 

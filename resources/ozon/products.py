@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import builtins
 import functools
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol, TypeVar
 
 from resources.ozon import constants
+from resources.ozon.errors import OzonError
 from resources.ozon.models.product_import import (
     AttributesUpdateItem,
     AttributesUpdateRequest,
@@ -37,13 +40,66 @@ from resources.ozon.pagination import Paged, chain, last_id_pages
 from resources.ozon.polling import poll
 from resources.ozon.service import Service
 
+logger = logging.getLogger(constants.LOGGER_NAME)
+
+# Methods that share the per-minute item-operations limit and that this client calls.
+ITEM_OPERATION_METHODS = (constants.PRODUCT_IMPORT, constants.PRODUCT_ATTRIBUTES_UPDATE)
+
+
+class _OfferItem(Protocol):
+    offer_id: str
+
+
+OfferItemT = TypeVar("OfferItemT", bound=_OfferItem)
+
 
 def _chunks(values: Sequence[str], size: int) -> list[list[str]]:
     return [list(values[i : i + size]) for i in range(0, len(values), size)]
 
 
 class ProductsService(Service):
-    """Card reads."""
+    """Card reads and writes."""
+
+    _item_limit_learned = False
+
+    def _learn_item_limit(self) -> int | None:
+        """The account's per-minute item-operations limit, read once per client and after a 429.
+
+        The limit goes to the rate limiter, which then paces every method of the family.
+        """
+        client = self._client
+        stale = client.rate_limited_paths.intersection(ITEM_OPERATION_METHODS)
+        if not self._item_limit_learned or stale:
+            client.rate_limited_paths.difference_update(ITEM_OPERATION_METHODS)
+            self._item_limit_learned = True
+            try:
+                limit = self.limits().operation_limits.limit
+            except OzonError as exc:
+                logger.warning("could not read the per-minute item limit (%s); not pacing", exc)
+            else:
+                client.limiter.set_item_budget(constants.PRODUCT_IMPORT, limit)
+        return client.limiter.item_budget(constants.PRODUCT_IMPORT)
+
+    def _send_paced(
+        self, path: str, items: Sequence[OfferItemT], send: Callable[[list[OfferItemT]], int]
+    ) -> builtins.list[int]:
+        """Send ``items`` in batches of at most 100 (and at most the per-minute item limit).
+
+        Each batch first waits until its items fit the account's per-minute budget, so a big
+        import is paced instead of answered with 429s.
+        """
+        if not items:
+            return []
+        limit = self._learn_item_limit()
+        size = constants.PRODUCT_IMPORT_BATCH_MAX
+        if limit is not None:
+            size = max(1, min(size, limit))
+        task_ids: builtins.list[int] = []
+        for start in range(0, len(items), size):
+            batch = builtins.list(items[start : start + size])
+            self._client._reserve(path, [item.offer_id for item in batch])
+            task_ids.append(send(batch))
+        return task_ids
 
     def _list_walk(
         self, filter_: ProductListFilter, page_size: int
@@ -123,16 +179,22 @@ class ProductsService(Service):
     def import_(self, items: Iterable[ImportItem]) -> builtins.list[int]:
         """Create or fully update cards; one task per 100 cards, task ids in order.
 
-        Ozon processes a task asynchronously: follow it with :meth:`import_info` or
-        :meth:`wait_for_import`.
+        Batches are paced by the account's per-minute item-operations limit (and made smaller
+        when that limit is below 100). Ozon processes a task asynchronously: follow it with
+        :meth:`import_info` or :meth:`wait_for_import`.
         """
-        cards = builtins.list(items)
-        task_ids: builtins.list[int] = []
-        for start in range(0, len(cards), constants.PRODUCT_IMPORT_BATCH_MAX):
-            request = ImportRequest(items=cards[start : start + constants.PRODUCT_IMPORT_BATCH_MAX])
-            response = self._client._post(constants.PRODUCT_IMPORT, request, ImportResponse)
-            task_ids.append(response.result.task_id)
-        return task_ids
+
+        def send(batch: builtins.list[ImportItem]) -> int:
+            response = self._client._post(
+                constants.PRODUCT_IMPORT,
+                ImportRequest(items=batch),
+                ImportResponse,
+                reserved=True,
+                item_keys=[item.offer_id for item in batch],
+            )
+            return response.result.task_id
+
+        return self._send_paced(constants.PRODUCT_IMPORT, builtins.list(items), send)
 
     def import_info(self, task_id: int) -> ImportInfoResult:
         """Per-card status and errors of an import or attribute-update task."""
@@ -172,18 +234,22 @@ class ProductsService(Service):
         return items
 
     def update_attributes(self, items: Iterable[AttributesUpdateItem]) -> builtins.list[int]:
-        """Add or change characteristics without resending cards; one task per 100 cards."""
-        updates = builtins.list(items)
-        task_ids: builtins.list[int] = []
-        for start in range(0, len(updates), constants.PRODUCT_IMPORT_BATCH_MAX):
-            request = AttributesUpdateRequest(
-                items=updates[start : start + constants.PRODUCT_IMPORT_BATCH_MAX]
-            )
+        """Add or change characteristics without resending cards; one task per 100 cards.
+
+        Paced like :meth:`import_`: both count against the same per-minute item limit.
+        """
+
+        def send(batch: builtins.list[AttributesUpdateItem]) -> int:
             response = self._client._post(
-                constants.PRODUCT_ATTRIBUTES_UPDATE, request, AttributesUpdateResponse
+                constants.PRODUCT_ATTRIBUTES_UPDATE,
+                AttributesUpdateRequest(items=batch),
+                AttributesUpdateResponse,
+                reserved=True,
+                item_keys=[item.offer_id for item in batch],
             )
-            task_ids.append(response.task_id)
-        return task_ids
+            return response.task_id
+
+        return self._send_paced(constants.PRODUCT_ATTRIBUTES_UPDATE, builtins.list(items), send)
 
     def limits(self) -> UploadQuota:
         """Assortment cap, daily create/update quotas with usage, and the per-minute limit."""

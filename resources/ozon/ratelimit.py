@@ -3,7 +3,9 @@
 Ozon cuts off keys that keep hitting its limiters, so the client stays under them instead of
 relying on 429s. Request-level limits block until a slot is free. Per-item rules either wait
 (the stocks 30-second pair rule: the wait is short) or defer the item to the next run (the
-prices 10-per-hour rule: waiting could take an hour). Every window is divided by ``time_scale`` so a
+prices 10-per-hour rule: waiting could take an hour). Item-count budgets (the product
+create/update family's per-minute item operations, learned per account) block until the items
+fit. Every window is divided by ``time_scale`` so a
 sandbox running Ozon's clock faster can be driven at the same speed.
 """
 
@@ -71,17 +73,35 @@ class ItemRule:
 
 
 @dataclass(frozen=True)
+class ItemBudget:
+    """At most ``limit`` items per ``window_s`` over every call of the methods naming ``pool``.
+
+    Ozon publishes the window but sets the limit per account, so ``limit`` is usually None in the
+    table and learned at run time (:meth:`RateLimiter.set_item_budget`); None means not enforced.
+    """
+
+    pool: str
+    window_s: float
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
 class MethodLimits:
     """Limits one method has on top of the global one."""
 
     requests: tuple[Rate, ...] = ()
     item: ItemRule | None = None
+    items: ItemBudget | None = None
 
 
 GLOBAL_RATE = Rate(50, 1.0)
 # Windows run 3 % long: Ozon counts arrivals, we count departures, and jitter in transit would
 # otherwise land a request (429) or a stock pair (TOO_MANY_REQUESTS) inside the previous window.
 WINDOW_SAFETY = 1.03
+
+# The product create/update family shares one per-minute item-operations limit per account
+# (``operation_limits`` of /v4/product/info/limit).
+PRODUCT_OPERATIONS = ItemBudget("product operations", 60.0)
 
 # Ozon's documented per-method limits (API-NOTES §12). New methods with limits add a row here.
 METHOD_LIMITS: Mapping[str, MethodLimits] = {
@@ -92,6 +112,8 @@ METHOD_LIMITS: Mapping[str, MethodLimits] = {
     constants.PRICES_UPDATE: MethodLimits(
         item=ItemRule(Rate(10, 3600.0), OnExceed.DEFER),
     ),
+    constants.PRODUCT_IMPORT: MethodLimits(items=PRODUCT_OPERATIONS),
+    constants.PRODUCT_ATTRIBUTES_UPDATE: MethodLimits(items=PRODUCT_OPERATIONS),
 }
 
 
@@ -154,6 +176,13 @@ class RateLimiter:
         }
         self._items: dict[str, dict[Hashable, _Window]] = {path: {} for path in self._limits}
         self._items_pruned_at: dict[str, int] = {path: 0 for path in self._limits}
+        self._budgets: dict[str, _Window] = {}
+        for limits in self._limits.values():
+            budget = limits.items
+            if budget is not None and budget.limit is not None and budget.limit > 0:
+                self._budgets[budget.pool] = self._window(
+                    Rate(budget.limit, budget.window_s), WINDOW_SAFETY
+                )
 
     def _window(self, rate: Rate, safety: float = 1.0) -> _Window:
         return _Window(rate.limit, rate.window_s * safety / self.time_scale)
@@ -163,6 +192,36 @@ class RateLimiter:
         limits = self._limits.get(path)
         return limits.item if limits else None
 
+    def item_budget(self, path: str) -> int | None:
+        """Items per window currently enforced for ``path``'s budget pool; None when none is."""
+        limits = self._limits.get(path)
+        if limits is None or limits.items is None:
+            return None
+        with self._lock:
+            window = self._budgets.get(limits.items.pool)
+            return window.limit if window is not None else None
+
+    def set_item_budget(self, path: str, limit: int | None) -> None:
+        """Enforce ``limit`` items per window on ``path``'s pool (None or < 1: stop enforcing).
+
+        Items already counted stay counted, so learning a new limit mid-window cannot overshoot.
+        """
+        limits = self._limits.get(path)
+        if limits is None or limits.items is None:
+            raise ValueError(f"{path} has no item budget")
+        budget = limits.items
+        with self._lock:
+            if limit is None or limit < 1:
+                self._budgets.pop(budget.pool, None)
+                return
+            window = self._budgets.get(budget.pool)
+            if window is None:
+                self._budgets[budget.pool] = self._window(
+                    Rate(limit, budget.window_s), WINDOW_SAFETY
+                )
+            else:
+                window.limit = limit
+
     def acquire(self, path: str) -> float:
         """Block until one request to ``path`` is allowed; return the seconds waited."""
         return self.reserve(path, ()).waited_s
@@ -170,10 +229,13 @@ class RateLimiter:
     def reserve(self, path: str, keys: Sequence[Hashable]) -> Reservation:
         """Take one request slot for ``path`` plus a per-item slot for each admitted key.
 
-        ``keys[i]`` identifies item ``i`` for the method's item rule (ignored if it has none).
+        ``keys[i]`` identifies item ``i`` for the method's item rule; without a rule only their
+        number matters (for the item budget).
         Items that a DEFER rule refuses, or that a WAIT rule could only send after more than one
-        window, are returned as deferred and must not be sent. The request and item slots are
-        taken together so the recorded time is the moment the request leaves.
+        window, are returned as deferred and must not be sent. If the method has an item budget,
+        the admitted items also wait for room in it (a batch larger than the whole budget waits
+        for an empty window). The request and item slots are taken together so the recorded
+        time is the moment the request leaves.
         """
         rule = self.item_rule(path) if keys else None
         waited = 0.0
@@ -181,9 +243,15 @@ class RateLimiter:
             with self._lock:
                 now = self.clock.monotonic()
                 admitted, deferred, item_wait = self._plan_items(path, rule, keys, now)
-                wait = max(item_wait, self._request_wait(path, now))
+                budget = self._budget_of(path)
+                budget_wait = 0.0
+                if budget is not None and admitted:
+                    budget_wait = budget.wait_for(now, min(len(admitted), budget.limit)) or 0.0
+                wait = max(item_wait, budget_wait, self._request_wait(path, now))
                 if wait <= 0:
                     self._record(path, rule, keys, admitted, now)
+                    if budget is not None:
+                        budget.record(now, len(admitted))
                     break
             logger.info("rate limit: waiting %.3fs before %s", wait, path)
             self.clock.sleep(wait)
@@ -193,6 +261,12 @@ class RateLimiter:
                 "rate limit: %d item(s) of %s held back for a later run", len(deferred), path
             )
         return Reservation(tuple(admitted), tuple(deferred), waited)
+
+    def _budget_of(self, path: str) -> _Window | None:
+        limits = self._limits.get(path)
+        if limits is None or limits.items is None:
+            return None
+        return self._budgets.get(limits.items.pool)
 
     def _request_wait(self, path: str, now: float) -> float:
         waits = [self._global.wait_for(now) or 0.0]

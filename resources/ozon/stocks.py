@@ -79,6 +79,7 @@ class StocksService(Service):
             StocksUpdateRequest(stocks=stocks),
             StocksUpdateResponse,
             reserved=True,
+            item_keys=[item.limit_key() for item in stocks],
         )
         return response.result
 
