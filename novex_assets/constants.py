@@ -4,10 +4,6 @@ from __future__ import annotations
 
 SOURCES = "sources"
 INVENTORY = "inventory"
-CATALOG = "catalog"
-ORDERS = "orders"
-
 
 INVENTORY_SYNC_JOB = "inventory_sync"
-PRICE_SYNC_JOB = "price_sync"
 INVENTORY_RECONCILE_JOB = "inventory_reconcile"

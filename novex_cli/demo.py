@@ -21,17 +21,21 @@ SYNC_KEYS = {
 }
 
 
-def sync_metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
-    """Metadata of the stock and price sync materialisations of one run, as plain values."""
-    found: dict[str, dict[str, Any]] = {}
+def materialization_metadata(
+    result: dg.ExecuteInProcessResult, key: dg.AssetKey
+) -> dict[str, Any] | None:
+    """Metadata of one asset's materialisation in a run, as plain values (None if not run)."""
     for event in result.get_asset_materialization_events():
         materialization = event.materialization
-        if materialization is None:
-            continue
-        for kind, key in SYNC_KEYS.items():
-            if materialization.asset_key == key:
-                found[kind] = {k: v.value for k, v in materialization.metadata.items()}
-    return found
+        if materialization is not None and materialization.asset_key == key:
+            return {k: v.value for k, v in materialization.metadata.items()}
+    return None
+
+
+def sync_metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
+    """Metadata of the stock and price sync materialisations of one run, as plain values."""
+    found = {kind: materialization_metadata(result, key) for kind, key in SYNC_KEYS.items()}
+    return {kind: meta for kind, meta in found.items() if meta is not None}
 
 
 def run_sync(stack: LocalStack, instance: dg.DagsterInstance, label: str) -> dict[str, Any]:

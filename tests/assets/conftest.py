@@ -7,6 +7,7 @@ import dagster as dg
 import pytest
 
 from novex_assets.definitions import build_definitions
+from novex_cli.demo import materialization_metadata
 from novex_cli.stack import LocalStack, start_stack
 
 SKUS = 300
@@ -34,7 +35,7 @@ def run_job(stack: LocalStack, name: str, instance: dg.DagsterInstance | None = 
 def materialization(result, *path: str) -> dict:
     """Metadata values of one asset's materialisation in a run result."""
     key = dg.AssetKey(list(path))
-    for event in result.get_asset_materialization_events():
-        if event.materialization.asset_key == key:
-            return {k: v.value for k, v in event.materialization.metadata.items()}
-    raise AssertionError(f"{key.to_user_string()} was not materialised")
+    found = materialization_metadata(result, key)
+    if found is None:
+        raise AssertionError(f"{key.to_user_string()} was not materialised")
+    return found
