@@ -26,7 +26,7 @@ def build_stock_snapshot_sensor(interval_s: int = 60) -> dg.SensorDefinition:
     def inventory_sync_on_stock_snapshot(
         context: dg.SensorEvaluationContext, infor: InforResource
     ) -> dg.SensorResult | dg.SkipReason:
-        names = [ref.name for ref in infor.list_stock_snapshots()]
+        names = [ref.name for ref in infor.source().list_stock_snapshots()]
         fresh = _newer(names, context.cursor)
         if not fresh:
             return dg.SkipReason(f"no snapshot newer than {context.cursor or 'none'}")

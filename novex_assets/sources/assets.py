@@ -20,7 +20,7 @@ def sap_assortment(
     context: dg.AssetExecutionContext, sap: SapResource, store: StoreResource
 ) -> dg.Output[pl.DataFrame]:
     """SAP assortment: which products may be sold on Ozon, base prices, basic attributes."""
-    batch = sap.read_assortment()
+    batch = sap.source().read_assortment()
     cms = store.get_store()
     newly_quarantined = cms.quarantine.add(batch.quarantined)
     counts = cms.inventory.upsert_products(batch.frame)
@@ -58,11 +58,11 @@ def _snapshot_for_run(
             "not pushing old stock."
         )
     if wanted:
-        for ref in infor.list_stock_snapshots():
+        for ref in infor.source().list_stock_snapshots():
             if ref.name == wanted:
                 return ref
         raise dg.Failure(description=f"Infor snapshot {wanted} named by the run is not there.")
-    latest = infor.latest_stock_snapshot()
+    latest = infor.source().latest_stock_snapshot()
     if latest is None:
         raise dg.Failure(description="No Infor stock snapshot has been dropped yet.")
     return latest
@@ -80,7 +80,7 @@ def infor_stock(
     """Latest Infor stock snapshot: on hand and allocated per offer and site."""
     cms = store.get_store()
     ref = _snapshot_for_run(context, infor, cms.snapshots.last_loaded("infor"))
-    batch = infor.read_stock_snapshot(ref)
+    batch = infor.source().read_stock_snapshot(ref)
     newly_quarantined = cms.quarantine.add(batch.quarantined)
     cms.snapshots.mark_loaded("infor", ref.name, batch.frame.height, len(batch.quarantined))
     context.log.info(

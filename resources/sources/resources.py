@@ -1,8 +1,8 @@
-"""Dagster resources for the source systems: one abstract resource per system, adapters below.
+"""Dagster resources for the source systems: each hands assets its system's adapter.
 
-Assets and sensors depend on `SapResource` / `InforResource` only; which adapter runs is
-chosen in `Definitions`. A new adapter (e.g. SAP over OData) subclasses the abstract resource
-and implements its methods.
+What a system offers is declared once, by the plain-Python interfaces in
+`resources.sources.base`; a resource only chooses and configures the adapter. A new transport
+(SAP over OData, an Infor ION feed) is a new adapter plus a resource whose `source()` returns it.
 """
 
 from __future__ import annotations
@@ -13,21 +13,21 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from resources.sources.base import InforSource, SapSource
 from resources.sources.files import FileDropInfor, FileDropSap
-from resources.sources.models import SnapshotRef, SourceBatch
 
 _DATA_DIR_HELP = (
-    "Directory SAP and Infor drop their exports into (sap/, infor/stock/); "
+    "Directory the source systems drop their exports into (sap/, infor/stock/, ...); "
     "relative paths are taken from the working directory."
 )
 
 
 class SapResource(dg.ConfigurableResource, ABC):
-    """SAP ERP as the assets see it: the assortment."""
+    """SAP ERP as the assets see it."""
 
     @abstractmethod
-    def read_assortment(self) -> SourceBatch:
-        """The current assortment in `ASSORTMENT_SCHEMA`, with its quarantined rows."""
+    def source(self) -> SapSource:
+        """The configured SAP adapter."""
 
 
 class FileDropSapResource(SapResource):
@@ -35,40 +35,24 @@ class FileDropSapResource(SapResource):
 
     data_dir: str = Field(default="var/data", description=_DATA_DIR_HELP)
 
-    def read_assortment(self) -> SourceBatch:
-        """The newest dropped assortment export."""
-        return FileDropSap(Path(self.data_dir)).read_assortment()
+    def source(self) -> SapSource:
+        """The file-drop adapter over `data_dir`."""
+        return FileDropSap(Path(self.data_dir))
 
 
 class InforResource(dg.ConfigurableResource, ABC):
-    """Infor WMS as the assets see it: stock snapshots."""
+    """Infor WMS as the assets see it."""
 
     @abstractmethod
-    def list_stock_snapshots(self) -> list[SnapshotRef]:
-        """Every available snapshot, oldest first."""
-
-    def latest_stock_snapshot(self) -> SnapshotRef | None:
-        """The newest snapshot, or None before the first one arrives."""
-        snapshots = self.list_stock_snapshots()
-        return snapshots[-1] if snapshots else None
-
-    @abstractmethod
-    def read_stock_snapshot(self, ref: SnapshotRef) -> SourceBatch:
-        """One snapshot in `STOCK_SCHEMA`, with its quarantined rows."""
+    def source(self) -> InforSource:
+        """The configured Infor adapter."""
 
 
 class FileDropInforResource(InforResource):
-    """Infor stock snapshots from CSV files dropped in `<data_dir>/infor/stock/`."""
+    """Infor documents as CSV files dropped in `<data_dir>/infor/`."""
 
     data_dir: str = Field(default="var/data", description=_DATA_DIR_HELP)
 
-    def _source(self) -> FileDropInfor:
+    def source(self) -> InforSource:
+        """The file-drop adapter over `data_dir`."""
         return FileDropInfor(Path(self.data_dir))
-
-    def list_stock_snapshots(self) -> list[SnapshotRef]:
-        """Snapshot files in the drop folder, oldest first."""
-        return self._source().list_stock_snapshots()
-
-    def read_stock_snapshot(self, ref: SnapshotRef) -> SourceBatch:
-        """Parse one snapshot file."""
-        return self._source().read_stock_snapshot(ref)

@@ -66,8 +66,9 @@ def test_dagster_resources_return_what_the_adapters_return(
 
     @dg.asset
     def probe(sap: SapResource, infor: InforResource) -> tuple[int, int, int, int]:
-        stock = infor.read_stock_snapshot(infor.latest_stock_snapshot())
-        assortment = sap.read_assortment()
+        wms = infor.source()
+        stock = wms.read_stock_snapshot(wms.latest_stock_snapshot())
+        assortment = sap.source().read_assortment()
         return (
             assortment.rows_loaded,
             assortment.rows_quarantined,
@@ -85,9 +86,12 @@ def test_dagster_resources_return_what_the_adapters_return(
     assert result.success
     assert result.output_for_node("probe") == (1, 1, 1, 1)
 
-    sap = FileDropSapResource(data_dir=str(tmp_path)).read_assortment()
+    sap = FileDropSapResource(data_dir=str(tmp_path)).source().read_assortment()
     plain = FileDropSap(tmp_path).read_assortment()
     assert sap.frame.equals(plain.frame)
     assert sap.quarantined == plain.quarantined
     infor_resource = FileDropInforResource(data_dir=str(tmp_path))
-    assert infor_resource.list_stock_snapshots() == FileDropInfor(tmp_path).list_stock_snapshots()
+    assert (
+        infor_resource.source().list_stock_snapshots()
+        == FileDropInfor(tmp_path).list_stock_snapshots()
+    )
