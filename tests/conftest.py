@@ -6,8 +6,12 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("NOVEX_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -78,6 +82,24 @@ def pg_url(pg_server: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """A headless Chromium (`/usr/bin/chromium` via Playwright) shared by the session.
+
+    Skips with the reason where the browser is absent; in CI (`CI=true`) that fails instead.
+    Open pages with `chromium_browser.new_page()` and close them in the test.
+    """
+    from tests.support.browser import chromium_missing_reason, launch_chromium
+
+    reason = chromium_missing_reason()
+    if reason is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + "; CI requires it", pytrace=False)
+        pytest.skip(reason)
+    with launch_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
