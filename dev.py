@@ -87,15 +87,18 @@ def main(argv: list[str]) -> int:
 
 
 def _dagster_env() -> dict[str, str]:
-    """The environment with an embedded Dagster instance under var/dagster unless one is set."""
+    """The environment with a Dagster instance: `$DAGSTER_HOME`, else var/dagster.
+
+    A folder without a dagster.yaml gets deploy/dagster.local.yaml (SQLite, run monitoring).
+    """
     env = dict(os.environ)
-    if "DAGSTER_HOME" not in env:
-        home = ROOT / "var" / "dagster"
-        home.mkdir(parents=True, exist_ok=True)
-        target = home / "dagster.yaml"
-        if not target.exists():
-            target.write_bytes((ROOT / "deploy" / "dagster.local.yaml").read_bytes())
-        env["DAGSTER_HOME"] = str(home)
+    home = Path(env.get("DAGSTER_HOME") or ROOT / "var" / "dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dagster.yaml"
+    if not target.exists():
+        _say(f"new Dagster instance in {home} (config from deploy/dagster.local.yaml)")
+        target.write_bytes((ROOT / "deploy" / "dagster.local.yaml").read_bytes())
+    env["DAGSTER_HOME"] = str(home)
     return env
 
 

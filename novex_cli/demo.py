@@ -11,7 +11,8 @@ import dagster as dg
 
 from novex_assets.constants import INVENTORY_SYNC_JOB
 from novex_assets.definitions import build_definitions
-from novex_cli.stack import LocalStack, local_instance, start_stack
+from novex_assets.run_monitoring import fail_dead_runs
+from novex_cli.stack import LocalStack, dagster_home, local_instance, start_stack
 
 # Where `novex sandbox` looks for state by default, so it continues from the demo.
 SANDBOX_STATE = Path("var/sandbox-state.json")
@@ -91,7 +92,9 @@ def run_demo(*, skus: int, seed: int, workdir: Path, time_factor: float) -> None
     click.echo(f"Generating {skus} SKUs and starting the Ozon sandbox (clock x{time_factor:g}) ...")
     stack = start_stack(workdir, skus=skus, seed=seed, time_factor=time_factor)
     try:
-        instance = local_instance(Path("var/dagster"))
+        instance = local_instance(dagster_home())
+        for run_id in fail_dead_runs(instance):
+            click.echo(f"Run {run_id[:8]} was left STARTED by a crashed process: marked failed")
         click.echo(f"Sandbox at {stack.server.url}; store {stack.store_url}")
         first = run_sync(stack, instance, "full sync")
         _print(first)

@@ -185,8 +185,16 @@ def start_stack(
     )
 
 
+def dagster_home() -> Path:
+    """The embedded instance's folder: `$DAGSTER_HOME` when set, else `var/dagster`."""
+    return Path(os.environ.get("DAGSTER_HOME") or "var/dagster")
+
+
 def local_instance(home: Path) -> dg.DagsterInstance:
-    """The embedded Dagster instance (SQLite) under `home`, so `dagster dev` shows runs later."""
+    """The embedded Dagster instance (SQLite) under `home`, so `dagster dev` shows runs later.
+
+    A folder without a `dagster.yaml` gets `deploy/dagster.local.yaml` (run monitoring on).
+    """
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     if not target.exists():
