@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import dagster as dg
@@ -10,38 +9,35 @@ import dagster as dg
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
 from novex_assets.jobs import inventory_reconcile_job, inventory_sync_job
-from novex_assets.settings import load_settings
+from novex_assets.settings import NovexSettings, load_settings
 from novex_assets.settings_resource import SettingsResource
 from novex_assets.sources import assets as source_assets
 from resources.ozon_resource import OzonResource
 from resources.sources.resources import FileDropInforResource, FileDropSapResource
-from resources.store.engine import default_store_url
 from resources.store_resource import StoreResource
 from schedules.inventory import build_inventory_schedules
 from sensors.inventory import build_stock_snapshot_sensor
 
-DEFAULT_OZON_URL = "http://127.0.0.1:8765"
-DEFAULT_DATA_DIR = "var/data"
 
+def default_resources(settings: NovexSettings | None = None) -> dict[str, Any]:
+    """Resources for the embedded defaults; environment variables are read when a run starts.
 
-def default_resources() -> dict[str, Any]:
-    """Resources for the embedded defaults, overridable by environment (see README)."""
-    settings = load_settings()
-    data_dir = os.environ.get("NOVEX_DATA_DIR", DEFAULT_DATA_DIR)
+    Only the config file is read here (its account names the key's variable); store URL, data
+    folder, Ozon URL, Client-Id and clock scale fall back to `$NOVEX_DB_URL`, `$NOVEX_DATA_DIR`,
+    `$OZON_API_URL`, `$OZON_CLIENT_ID` and `$OZON_TIME_SCALE`, then to the README's defaults,
+    inside each resource at run time.
+    """
+    settings = settings or load_settings()
     return {
-        "settings": SettingsResource(config_path=os.environ.get("NOVEX_CONFIG")),
-        # Read through EnvVar so a URL with a password never lands in run config.
-        "store": StoreResource(
-            url=dg.EnvVar("NOVEX_DB_URL") if os.environ.get("NOVEX_DB_URL") else default_store_url()
-        ),
+        "settings": SettingsResource(),
+        # The URL may hold a password: read from the environment at run time, never run config.
+        "store": StoreResource(),
         "ozon": OzonResource(
-            base_url=os.environ.get("OZON_API_URL", DEFAULT_OZON_URL),
-            client_id=os.environ.get("OZON_CLIENT_ID", settings.ozon.main.client_id),
+            default_client_id=settings.ozon.main.client_id,
             api_key=dg.EnvVar(settings.ozon.main.api_key_env),
-            time_scale=float(os.environ.get("OZON_TIME_SCALE", "1")),
         ),
-        "sap": FileDropSapResource(data_dir=data_dir),
-        "infor": FileDropInforResource(data_dir=data_dir),
+        "sap": FileDropSapResource(),
+        "infor": FileDropInforResource(),
     }
 
 
@@ -56,7 +52,7 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
         jobs=[inventory_sync_job, inventory_reconcile_job],
         sensors=[build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s)],
         schedules=build_inventory_schedules(settings.sync),
-        resources=resources if resources is not None else default_resources(),
+        resources=resources if resources is not None else default_resources(settings),
     )
 
 

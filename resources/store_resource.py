@@ -7,7 +7,7 @@ import threading
 import dagster as dg
 from pydantic import Field
 
-from resources.store.engine import DEFAULT_STORE_URL, safe_url
+from resources.store.engine import default_store_url, safe_url
 from resources.store.store import Store
 
 _stores: dict[str, Store] = {}
@@ -27,20 +27,24 @@ def open_store(url: str) -> Store:
 class StoreResource(dg.ConfigurableResource):
     """The CMS store (SQLite file by default, PostgreSQL in production)."""
 
-    url: str = Field(
-        default=DEFAULT_STORE_URL,
+    url: str | None = Field(
+        default=None,
         description=(
             "SQLAlchemy URL of the store, e.g. sqlite:///var/novex.sqlite or "
-            "postgresql://user:password@host/db; feed it from dg.EnvVar('NOVEX_DB_URL') so the "
-            "password stays out of the run config."
+            "postgresql://user:password@host/db. Unset: $NOVEX_DB_URL when a run starts, else "
+            "sqlite:///var/novex.sqlite; either way the password stays out of the run config."
         ),
     )
 
+    def resolved_url(self) -> str:
+        """The URL in force: config, else `$NOVEX_DB_URL`, else the SQLite file under ./var."""
+        return self.url or default_store_url()
+
     def get_store(self) -> Store:
         """The migrated store; engine and migration check are shared by all runs of a process."""
-        return open_store(self.url)
+        return open_store(self.resolved_url())
 
     def __repr__(self) -> str:
-        return f"StoreResource(url={safe_url(self.url)!r})"
+        return f"StoreResource(url={safe_url(self.resolved_url())!r})"
 
     __str__ = __repr__

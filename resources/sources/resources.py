@@ -7,6 +7,7 @@ What a system offers is declared once, by the plain-Python interfaces in
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -16,10 +17,18 @@ from pydantic import Field
 from resources.sources.base import InforSource, SapSource
 from resources.sources.files import FileDropInfor, FileDropSap
 
+DATA_DIR_ENV = "NOVEX_DATA_DIR"
+DEFAULT_DATA_DIR = "var/data"
 _DATA_DIR_HELP = (
     "Directory the source systems drop their exports into (sap/, infor/stock/, ...); "
-    "relative paths are taken from the working directory."
+    "relative paths are taken from the working directory. "
+    f"Unset: ${DATA_DIR_ENV} when a run starts, else {DEFAULT_DATA_DIR}."
 )
+
+
+def data_dir_path(configured: str | None) -> Path:
+    """The drop folder in force: the resource's config, else `$NOVEX_DATA_DIR`, else var/data."""
+    return Path(configured or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
 class SapResource(dg.ConfigurableResource, ABC):
@@ -33,11 +42,11 @@ class SapResource(dg.ConfigurableResource, ABC):
 class FileDropSapResource(SapResource):
     """SAP assortment from CSV exports dropped in `<data_dir>/sap/`."""
 
-    data_dir: str = Field(default="var/data", description=_DATA_DIR_HELP)
+    data_dir: str | None = Field(default=None, description=_DATA_DIR_HELP)
 
     def source(self) -> SapSource:
         """The file-drop adapter over `data_dir`."""
-        return FileDropSap(Path(self.data_dir))
+        return FileDropSap(data_dir_path(self.data_dir))
 
 
 class InforResource(dg.ConfigurableResource, ABC):
@@ -51,8 +60,8 @@ class InforResource(dg.ConfigurableResource, ABC):
 class FileDropInforResource(InforResource):
     """Infor documents as CSV files dropped in `<data_dir>/infor/`."""
 
-    data_dir: str = Field(default="var/data", description=_DATA_DIR_HELP)
+    data_dir: str | None = Field(default=None, description=_DATA_DIR_HELP)
 
     def source(self) -> InforSource:
         """The file-drop adapter over `data_dir`."""
-        return FileDropInfor(Path(self.data_dir))
+        return FileDropInfor(data_dir_path(self.data_dir))

@@ -16,7 +16,7 @@ from tests.assets.conftest import materialization, run_job
 
 def _tick(stack, cursor: str | None):
     defs = build_definitions(resources=stack.resources())
-    sensor = defs.get_sensor_def(SENSOR_NAME)
+    sensor = defs.resolve_sensor_def(SENSOR_NAME)
     context = dg.build_sensor_context(
         cursor=cursor,
         resources={"infor": FileDropInforResource(data_dir=str(stack.data_dir))},
@@ -83,10 +83,10 @@ def test_blocking_price_check_stops_the_price_push_but_not_the_stock_push(stack)
 
 def test_schedules_come_from_config_and_target_the_jobs(stack):
     defs = build_definitions(resources=stack.resources())
-    reconcile = defs.get_schedule_def("inventory_reconcile_schedule")
+    reconcile = defs.resolve_schedule_def("inventory_reconcile_schedule")
     assert reconcile.cron_schedule == stack.settings.sync.reconcile_cron
     assert reconcile.job_name == "inventory_reconcile"
-    assert defs.get_schedule_def("inventory_sync_schedule").job_name == INVENTORY_SYNC_JOB
+    assert defs.resolve_schedule_def("inventory_sync_schedule").job_name == INVENTORY_SYNC_JOB
     context = dg.build_schedule_context(scheduled_execution_time=None)
     data = reconcile.evaluate_tick(context)
     assert len(data.run_requests) == 1
