@@ -15,7 +15,8 @@ from novex_assets.settings import Match
 
 
 class _Override(Protocol):
-    match: Match
+    @property
+    def match(self) -> Match: ...
 
 
 def glob_to_regex(pattern: str) -> str:

@@ -61,7 +61,9 @@ def test_building_definitions_bakes_in_no_environment_variable(monkeypatch, tmp_
     for name in OPTIONAL_ENV:
         monkeypatch.setenv(name, f"at-import-{name}")
     resources = build_definitions().resources
-    assert isinstance(resources["store"], StoreResource) and resources["store"].url is None
+    assert resources is not None
+    store = resources["store"]
+    assert isinstance(store, StoreResource) and store.url is None
     ozon = resources["ozon"]
     assert isinstance(ozon, OzonResource)
     assert (ozon.base_url, ozon.client_id, ozon.time_scale) == (None, None, None)
@@ -74,7 +76,7 @@ def test_building_definitions_bakes_in_no_environment_variable(monkeypatch, tmp_
     monkeypatch.setenv("OZON_CLIENT_ID", "4242")
     monkeypatch.setenv("OZON_TIME_SCALE", "20")
     monkeypatch.setenv("NOVEX_DATA_DIR", str(tmp_path / "drops"))
-    assert resources["store"].resolved_url().endswith("later.sqlite")
+    assert store.resolved_url().endswith("later.sqlite")
     assert ozon.resolved_base_url() == "http://ozon.example:9000"
     assert ozon.resolved_client_id() == "4242"
     assert ozon.resolved_time_scale() == 20.0

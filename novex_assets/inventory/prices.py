@@ -8,12 +8,14 @@ from pydantic import BaseModel
 from novex_assets.rules import rule_columns
 from novex_assets.settings import NovexSettings
 
-PRICE_SCHEMA = {
-    "offer_id": pl.String,
-    "price": pl.Float64,
-    "old_price": pl.Float64,
-    "min_price": pl.Float64,
-}
+PRICE_SCHEMA = pl.Schema(
+    {
+        "offer_id": pl.String,
+        "price": pl.Float64,
+        "old_price": pl.Float64,
+        "min_price": pl.Float64,
+    }
+)
 _RULE_FIELDS = (
     "markup_pct",
     "rounding_step",

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from novex_assets.rules import rule_columns
 from novex_assets.settings import NovexSettings
 
-LEVEL_SCHEMA = {"offer_id": pl.String, "warehouse_id": pl.Int64, "stock": pl.Int64}
+LEVEL_SCHEMA = pl.Schema({"offer_id": pl.String, "warehouse_id": pl.Int64, "stock": pl.Int64})
 
 
 class StockLevelStats(BaseModel):

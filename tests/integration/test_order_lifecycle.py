@@ -133,6 +133,7 @@ def test_an_order_goes_from_the_buyer_to_a_received_return(shop: Shop) -> None:
         (skus[PLAIN], 1),
     }
     now = client.postings.get(number).in_process_at
+    assert now is not None
     queue = client.postings.list_unfulfilled(cutoff_from=now, cutoff_to=now + timedelta(days=2))
     (posting,) = [p for p in queue if p.posting_number == number]
     assert posting.status == "awaiting_packaging"

@@ -250,11 +250,10 @@ def test_attribute_update_and_read_back(
     cards = list(client.products.info_attributes(page_size=2))
     assert [c.offer_id for c in cards] == [f"RB-{i}" for i in range(5)]
     first = cards[0]
-    assert first.attribute(HAIR_TYPE) is not None
-    assert [v.dictionary_value_id for v in first.attribute(HAIR_TYPE).values] == [
-        v.id for v in hair[:2]
-    ]
-    assert first.attribute(VOLUME).values[0].value == "250", "other characteristics kept"
+    hair_type, volume = first.attribute(HAIR_TYPE), first.attribute(VOLUME)
+    assert hair_type is not None and volume is not None
+    assert [v.dictionary_value_id for v in hair_type.values] == [v.id for v in hair[:2]]
+    assert volume.values[0].value == "250", "other characteristics kept"
     assert (first.depth, first.width, first.height, first.dimension_unit) == (50, 60, 190, "mm")
     assert first.images == ["https://cdn.novex.test/RB-0.jpg"]
     only = list(client.products.info_attributes(offer_ids=["RB-3"]))

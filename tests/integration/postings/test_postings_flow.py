@@ -11,12 +11,28 @@ import pytest
 from ozon_sandbox.postings.marks import datamatrix, make_gtin
 from resources.ozon import OzonClient, OzonNotFoundError, OzonValidationError
 from resources.ozon.exemplars import ExemplarsNotAcceptedError
-from resources.ozon.models.exemplars import ExemplarData, ExemplarProductData, MarkValue
+from resources.ozon.models.exemplars import (
+    ExemplarData,
+    ExemplarProductData,
+    MarkValue,
+    ValidateExemplar,
+    ValidateProduct,
+)
 from resources.ozon.polling import OzonPollTimeoutError
 from tests.integration.postings.conftest import STOCK, WAREHOUSE, Shop
 from tests.support.sandbox import CLIENT_ID
 
 GTIN = make_gtin(42)
+
+
+def _to_validate(data: list[ExemplarProductData]) -> list[ValidateProduct]:
+    return [
+        ValidateProduct(
+            product_id=p.product_id,
+            exemplars=[ValidateExemplar(marks=e.marks) for e in p.exemplars],
+        )
+        for p in data
+    ]
 
 
 def fill_marks(client: OzonClient, number: str, *, bad: bool = False) -> list[ExemplarProductData]:
@@ -47,10 +63,7 @@ def test_marked_order_packed_in_two_boxes_gets_printable_labels(shop: Shop) -> N
     data = fill_marks(client, number)
     checks = client.exemplars.validate(
         number,
-        [
-            {"product_id": p.product_id, "exemplars": [{"marks": e.marks} for e in p.exemplars]}
-            for p in data
-        ],  # type: ignore[misc]
+        _to_validate(data),
     )
     assert checks.valid
     client.exemplars.set(number, data)
@@ -114,10 +127,7 @@ def test_refused_marks_block_packing(fast_shop: Shop) -> None:
     data = fill_marks(client, number, bad=True)
     assert not client.exemplars.validate(
         number,
-        [
-            {"product_id": p.product_id, "exemplars": [{"marks": e.marks} for e in p.exemplars]}
-            for p in data
-        ],  # type: ignore[misc]
+        _to_validate(data),
     ).valid
     client.exemplars.set(number, data)
     with pytest.raises(ExemplarsNotAcceptedError, match="MARK_FORMAT_INVALID"):
@@ -209,11 +219,15 @@ def test_lists_page_with_cursor_and_filter_by_status(shop: Shop) -> None:
     numbers = [shop.order((shop.offers[0], 1, False)) for _ in range(5)]
     client.postings.ship(numbers[0], [{shop.skus[shop.offers[0]]: 1}])
     now = shop.server.admin.clock().now
-    window = {"cutoff_from": now, "cutoff_to": now + timedelta(days=2)}
-    pages = list(client.postings.list_unfulfilled(**window, page_size=2).pages())
+    until = now + timedelta(days=2)
+    pages = list(
+        client.postings.list_unfulfilled(cutoff_from=now, cutoff_to=until, page_size=2).pages()
+    )
     assert [len(p.postings) for p in pages] == [2, 2, 1]
     assert pages[0].count == 5
-    waiting = client.postings.list_unfulfilled(**window, statuses=["awaiting_packaging"])
+    waiting = client.postings.list_unfulfilled(
+        cutoff_from=now, cutoff_to=until, statuses=["awaiting_packaging"]
+    )
     assert sorted(p.posting_number for p in waiting) == sorted(numbers[1:])
     history = client.postings.list(
         since=now - timedelta(days=1), to=now + timedelta(days=1), page_size=3

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -416,7 +416,7 @@ def _service_calls() -> list[tuple[str, str, MethodModels]]:
                 path = getattr(module.constants, path_arg.attr)
                 request = _request_model(body_arg, scopes, module)
                 if node.func.attr == "_post_bytes":
-                    response: type[BaseModel] | str = FILE
+                    response: type[BaseModel] | Literal["file"] = FILE
                 else:
                     reply = node.args[2]
                     assert isinstance(reply, ast.Name), f"{where}: reply model not a name"

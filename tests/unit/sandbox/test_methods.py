@@ -38,7 +38,7 @@ def test_warehouse_list_pages_with_cursor_and_filters(
     first = api.post("/v2/warehouse/list", json={"limit": 2}).json()
     assert first["has_next"] is True and first["cursor"]
     rows = _walk(api, "/v2/warehouse/list", {"limit": 2}, "warehouses")
-    ids = [w["warehouse_id"] for w in rows]
+    ids = [int(str(w["warehouse_id"])) for w in rows]
     assert len(ids) == 5 and ids == sorted(ids) and set(WAREHOUSE_IDS) <= set(ids)
     only = api.post("/v2/warehouse/list", json={"limit": 200, "warehouse_ids": [str(W2)]}).json()
     assert [w["name"] for w in only["warehouses"]] == ["Новэкс Химки"]
@@ -202,7 +202,7 @@ def test_import_prices_rules(api: httpx.Client, sandbox: SandboxServer) -> None:
             ["action_price_enabled_min_price_missing"],
         ),
     ]
-    body = {
+    body: dict[str, list[dict[str, object]]] = {
         "prices": [{"offer_id": f"NVX-{i:05d}", **fields} for i, (fields, _) in enumerate(cases)]
     }
     body["prices"].append({"product_id": 1, "price": "100"})

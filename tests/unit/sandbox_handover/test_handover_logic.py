@@ -11,7 +11,7 @@ from ozon_sandbox.errors import OzonApiError
 from ozon_sandbox.handover import logic
 from ozon_sandbox.handover.model import HandoverState
 from ozon_sandbox.limits import AccountLimiter
-from ozon_sandbox.postings.model import AWAITING_DELIVER, get_posting, set_status
+from ozon_sandbox.postings.model import AWAITING_DELIVER, Posting, get_posting, set_status
 from ozon_sandbox.postings.orders import OrderLine, PlaceOrder, place_order
 from ozon_sandbox.registry import MethodContext
 from ozon_sandbox.state import AccountState, AddressInfo, Product, StockLevel, Warehouse
@@ -19,6 +19,12 @@ from ozon_sandbox.state import AccountState, AddressInfo, Product, StockLevel, W
 WAREHOUSE = Warehouse(
     warehouse_id=100, name="Новэкс Новосибирск", address_info=AddressInfo(utc="UTC+07:00")
 )
+
+
+def _posting(state: AccountState, number: str) -> Posting:
+    posting = get_posting(state, number)
+    assert posting is not None, f"no posting {number}"
+    return posting
 
 
 def account(postings: int) -> tuple[AccountState, list[str]]:
@@ -77,7 +83,7 @@ def test_handover_waits_for_the_local_drop_off_slot_of_the_departure_day() -> No
     logic.tick(at(state, now + timedelta(hours=2)))
     assert carriage.status == "formed"
     assert carriage.handover_at == datetime(2026, 12, 2, 3, 0, tzinfo=UTC)  # 10:00 local
-    assert get_posting(state, numbers[0]).status == AWAITING_DELIVER
+    assert _posting(state, numbers[0]).status == AWAITING_DELIVER
 
     logic.tick(at(state, datetime(2026, 12, 2, 3, 0, tzinfo=UTC)))
     assert carriage.status == "received"
@@ -102,9 +108,7 @@ def test_one_big_clock_jump_gives_the_same_history_as_many_small_ones() -> None:
             moment += timedelta(hours=step_hours)
             logic.tick(at(state, moment))
         hs = state.domain(HandoverState)
-        moves = [
-            (h.status, h.substatus, h.at) for n in numbers for h in get_posting(state, n).history
-        ]
+        moves = [(h.status, h.substatus, h.at) for n in numbers for h in _posting(state, n).history]
         steps = [[(h.sys_name, h.moment) for h in r.history] for r in hs.returns.values()]
         histories.append((moves, steps))
     assert histories[0] == histories[1]

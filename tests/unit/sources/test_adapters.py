@@ -67,7 +67,9 @@ def test_dagster_resources_return_what_the_adapters_return(
     @dg.asset
     def probe(sap: SapResource, infor: InforResource) -> tuple[int, int, int, int]:
         wms = infor.source()
-        stock = wms.read_stock_snapshot(wms.latest_stock_snapshot())
+        latest = wms.latest_stock_snapshot()
+        assert latest is not None
+        stock = wms.read_stock_snapshot(latest)
         assortment = sap.source().read_assortment()
         return (
             assortment.rows_loaded,
