@@ -4,6 +4,7 @@
     python3 dev.py demo        # install, then run the main job against the Ozon sandbox
     python3 dev.py test [ARGS] # install, then run the whole test suite (pytest ARGS)
     python3 dev.py run CMD...  # install, then run any command inside the virtualenv
+    python3 dev.py setup       # install only
 
 Installs into ./.venv from the locked requirements, re-syncing only when the lock file changes.
 Standard library only: this runs before anything is installed.
@@ -15,6 +16,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -39,17 +41,24 @@ def ensure_env() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit("Python 3.11 or newer is required")
     if not (BIN / "python").exists():
-        _say(f"creating virtualenv in {VENV}")
+        _say(f"creating virtualenv in {VENV} (a few seconds)")
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == digest:
         return
     env = {**os.environ, "UV_COMPILE_BYTECODE": "1"}
+    started = time.monotonic()
     if not (BIN / "uv").exists():
-        _say("installing uv (fast, reproducible installs from the lock file)")
+        _say("installing uv into .venv with pip (fast, reproducible installs; ~10 s)")
         _run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
-    _say("installing locked dependencies")
-    _run(BIN / "uv", "pip", "install", "--quiet", "--python", BIN / "python", "-r", LOCK, env=env)
+    packages = sum(1 for line in LOCK.read_text().splitlines() if line[:1].isalnum())
+    _say(
+        f"installing {packages} locked packages from {LOCK.name} with uv and compiling them "
+        "(about a minute on a fresh machine, seconds when they are cached; "
+        "repeated only when the lock or pyproject.toml changes)"
+    )
+    _run(BIN / "uv", "pip", "install", "--python", BIN / "python", "-r", LOCK, env=env)
+    _say("installing the project itself (editable)")
     _run(
         BIN / "uv",
         "pip",
@@ -63,6 +72,7 @@ def ensure_env() -> None:
         env=env,
     )
     STAMP.write_text(digest)
+    _say(f"environment ready in {time.monotonic() - started:.0f} s")
 
 
 def main(argv: list[str]) -> int:
