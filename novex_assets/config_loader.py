@@ -7,8 +7,10 @@ list item sits, so `validate_document` can point a pydantic error at the line to
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -153,9 +155,20 @@ def validate_document(doc: YamlDocument, model: type[M]) -> M:
     if not isinstance(doc.data, dict):
         raise ConfigError(f"{doc.path}: expected a mapping at the top level")
     try:
-        return model.model_validate(doc.data)
+        # Through JSON, strictly: YAML's `true` or "5" is no number, while text still becomes
+        # an enum, a path or a date as it would from any text file (python-mode strictness
+        # would want enum and Path instances).
+        text = json.dumps(doc.data, default=_json_default, ensure_ascii=False)
+        return model.model_validate_json(text, strict=True)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(doc, exc)) from exc
+
+
+def _json_default(value: object) -> str:
+    # YAML reads unquoted ISO dates as date objects; give them back as the text staff wrote.
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
 
 
 def load_config_file(path: str | Path, model: type[M]) -> M:

@@ -38,8 +38,10 @@ DEFAULT_CONFIG = REPO_ROOT / "config" / "novex.yaml"
 
 
 class _Strict(BaseModel):
-    # strict: YAML's `true` or "5" must not become 1 or 5 for a number field.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # Unknown keys are errors. Types are checked strictly by the loader (`validate_document`:
+    # YAML's `true` or "5" is no number there), so code and tests may still build these models
+    # from plain Python values.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class OzonAccount(_Strict):

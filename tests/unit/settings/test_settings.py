@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from novex_assets.settings import (
     DEFAULT_CONFIG,
     ConfigError,
     NovexSettings,
+    load_config_file,
     load_settings,
     load_yaml_file,
 )
@@ -219,3 +223,34 @@ def test_a_second_account_is_refused_with_the_reason(tmp_path: Path):
     )
     with pytest.raises(ConfigError, match=r"ozon\.accounts"):
         load_settings(bad)
+
+
+class _Mode(StrEnum):
+    FAST = "fast"
+    SAFE = "safe"
+
+
+class _Other(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    mode: _Mode
+    folder: Path
+    since: date
+    share: float
+    count: int
+
+
+def test_any_config_model_gets_text_fields_from_yaml_text_and_numbers_strictly(tmp_path: Path):
+    # What other config files (card fields, mappings) reuse: enums, paths and dates from text.
+    path = tmp_path / "other.yaml"
+    path.write_text("mode: safe\nfolder: var/reports\nsince: 2026-12-01\nshare: 1\ncount: 3\n")
+    loaded = load_config_file(path, _Other)
+    assert loaded == _Other(
+        mode=_Mode.SAFE, folder=Path("var/reports"), since=date(2026, 12, 1), share=1.0, count=3
+    )
+    path.write_text("mode: quick\nfolder: x\nsince: 2026-12-01\nshare: 1\ncount: '3'\n")
+    with pytest.raises(ConfigError) as err:
+        load_config_file(path, _Other)
+    message = str(err.value)
+    assert "mode (line 1): Input should be 'fast' or 'safe'" in message
+    assert "count (line 5): Input should be a valid integer (got a string)" in message
