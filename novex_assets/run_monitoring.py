@@ -22,8 +22,10 @@ from dagster._core.launcher.base import CheckRunHealthResult, WorkerStatus
 
 log = logging.getLogger(__name__)
 
-# A worker logs its pid right after it starts; a process started later is a reused pid.
-_PID_REUSE_SLACK_S = 2.0
+# A worker logs its pid right after it starts, so a process that started later is another one
+# under a reused pid. The slack is wide on purpose: a wall-clock step (NTP) must never make a
+# live worker look replaced, while a pid reused within minutes is practically impossible.
+_PID_REUSE_SLACK_S = 120.0
 
 
 def run_worker_pid(instance: dg.DagsterInstance, run_id: str) -> tuple[int, float] | None:
@@ -78,6 +80,11 @@ def _signal_alive(pid: int) -> bool:
     return True
 
 
+def is_same_worker(alive: bool, started_at: float | None, recorded_at: float) -> bool:
+    """Whether a live process under the recorded pid is the worker that recorded it."""
+    return alive and (started_at is None or started_at <= recorded_at + _PID_REUSE_SLACK_S)
+
+
 def worker_health(instance: dg.DagsterInstance, run: dg.DagsterRun) -> CheckRunHealthResult:
     """RUNNING while the run worker's process lives; FAILED once it is gone or its pid reused."""
     found = run_worker_pid(instance, run.run_id)
@@ -86,7 +93,7 @@ def worker_health(instance: dg.DagsterInstance, run: dg.DagsterRun) -> CheckRunH
         return CheckRunHealthResult(WorkerStatus.RUNNING, "run worker not recorded yet")
     pid, recorded_at = found
     alive, started_at = process_alive_since(pid)
-    if alive and (started_at is None or started_at <= recorded_at + _PID_REUSE_SLACK_S):
+    if is_same_worker(alive, started_at, recorded_at):
         return CheckRunHealthResult(WorkerStatus.RUNNING, f"run worker process {pid} is alive")
     return CheckRunHealthResult(
         WorkerStatus.FAILED,

@@ -22,6 +22,7 @@ import pytest
 from novex_assets.run_monitoring import (
     LocalRunLauncher,
     fail_dead_runs,
+    is_same_worker,
     process_alive_since,
     run_worker_pid,
 )
@@ -202,3 +203,11 @@ def test_the_production_instance_monitors_runs_with_a_runtime_backstop(
         assert instance.run_monitoring_max_resume_run_attempts == 0
     finally:
         instance.dispose()
+
+
+def test_a_reused_pid_is_not_taken_for_the_worker():
+    recorded = 1_000_000.0
+    assert is_same_worker(True, recorded - 3600, recorded)  # started long before: the worker
+    assert is_same_worker(True, None, recorded)  # start unknown: never failed on a guess
+    assert not is_same_worker(True, recorded + 3600, recorded)  # a later process, same pid
+    assert not is_same_worker(False, None, recorded)
