@@ -37,16 +37,12 @@ def demo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _sensor_runs(instance: dg.DagsterInstance) -> list[str]:
     return [
-        r.run_id
-        for r in instance.get_runs()
-        if r.tags.get("dagster/sensor_name") == SENSOR_NAME
+        r.run_id for r in instance.get_runs() if r.tags.get("dagster/sensor_name") == SENSOR_NAME
     ]
 
 
 @pytest.mark.slow
-def test_the_demo_honours_dagster_home_and_moves_the_sensor_cursor(
-    demo_home: Path, tmp_path: Path
-):
+def test_the_demo_honours_dagster_home_and_moves_the_sensor_cursor(demo_home: Path, tmp_path: Path):
     assert not (tmp_path / "var" / "dagster").exists()
     config = (demo_home / "dagster.yaml").read_text(encoding="utf-8")
     assert "run_monitoring" in config  # the local config was copied in
