@@ -87,12 +87,12 @@ def _print(summary: dict[str, Any]) -> None:
 
 def _skip_synced_snapshot_in_sensor(stack: LocalStack, instance: dg.DagsterInstance) -> None:
     """Set the snapshot sensor's cursor past what the demo synced, for the first `dagster dev`."""
-    from novex_cli.sensor_cursor import advance_sensor_cursor
+    from novex_cli.sensor_cursor import WORKSPACE_FILE, advance_sensor_cursor
     from resources.sources.files import FileDropInfor
     from sensors.inventory import build_stock_snapshot_sensor
 
     latest = FileDropInfor(stack.data_dir).latest_stock_snapshot()
-    if latest is None:
+    if latest is None or not WORKSPACE_FILE.is_file():  # no checkout: no `dagster dev` to prime
         return
     sensor = build_stock_snapshot_sensor(stack.settings.sync.snapshot_sensor_interval_s)
     if advance_sensor_cursor(instance, sensor, latest.name):
