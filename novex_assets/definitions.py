@@ -7,17 +7,25 @@ from typing import Any
 
 import dagster as dg
 
+from novex_assets.catalog import model_assets as catalog_model_assets
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
-from novex_assets.jobs import inventory_reconcile_job, inventory_sync_job
+from novex_assets.jobs import catalog_refresh_job, inventory_reconcile_job, inventory_sync_job
 from novex_assets.settings import load_settings
 from novex_assets.settings_resource import SettingsResource
+from novex_assets.sources import arttrade as arttrade_assets
 from novex_assets.sources import assets as source_assets
 from resources.ozon_resource import OzonResource
-from resources.sources.resources import FileDropInforResource, FileDropSapResource
+from resources.sources.resources import (
+    FileDropArtTradeResource,
+    FileDropInforResource,
+    FileDropSapResource,
+)
 from resources.store.engine import default_store_url
 from resources.store_resource import StoreResource
+from schedules.catalog_model import build_catalog_schedules
 from schedules.inventory import build_inventory_schedules
+from sensors.catalog_model import build_new_pair_sensor
 from sensors.inventory import build_stock_snapshot_sensor
 
 DEFAULT_OZON_URL = "http://127.0.0.1:8765"
@@ -42,6 +50,7 @@ def default_resources() -> dict[str, Any]:
         ),
         "sap": FileDropSapResource(data_dir=data_dir),
         "infor": FileDropInforResource(data_dir=data_dir),
+        "arttrade": FileDropArtTradeResource(data_dir=data_dir),
     }
 
 
@@ -51,11 +60,18 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
     return dg.Definitions(
         assets=[
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
+            *dg.load_assets_from_modules([arttrade_assets, catalog_model_assets]),
         ],
         asset_checks=dg.load_asset_checks_from_modules([inventory_checks]),
-        jobs=[inventory_sync_job, inventory_reconcile_job],
-        sensors=[build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s)],
-        schedules=build_inventory_schedules(settings.sync),
+        jobs=[inventory_sync_job, inventory_reconcile_job, catalog_refresh_job],
+        sensors=[
+            build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
+            build_new_pair_sensor(settings.catalog.new_pair_sensor_interval_s),
+        ],
+        schedules=[
+            *build_inventory_schedules(settings.sync),
+            *build_catalog_schedules(settings.catalog),
+        ],
         resources=resources if resources is not None else default_resources(),
     )
 
