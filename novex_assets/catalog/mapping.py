@@ -299,10 +299,30 @@ class Suggestions:
     without_candidate: list[str] = field(default_factory=list)
 
 
-def _name_sample(names: list[str], limit: int = 60) -> list[str]:
-    """Normalised product names, evenly sampled: enough to see what a category holds."""
+_STOP_WORDS = frozenset({"для", "и", "с", "со", "в", "во", "от", "на", "по", "из", "без"})
+
+
+def _words(text: str | None) -> list[str]:
+    """Normalised words without prepositions: «Гели для душа» -> ["гели", "душа"]."""
+    return [w for w in normalise_name(text).split() if w not in _STOP_WORDS]
+
+
+def _name_sample(names: list[str], limit: int = 60) -> list[list[str]]:
+    """Words of the category's product names, evenly sampled: enough to see what it holds."""
     step = max(1, len(names) // limit)
-    return [normalise_name(n) for n in names[::step][:limit]]
+    return [_words(n) for n in names[::step][:limit]]
+
+
+def _names_the_type(name_words: list[str], type_words: list[str]) -> bool:
+    """Whether a product name begins with the type: each type word among its first words.
+
+    Words match on a high ratio, so «щетка»/«щётка» or «пасты»/«паста» agree while
+    «маска»/«краска» or «стирки»/«стекол» do not.
+    """
+    head = name_words[: len(type_words) + 2]
+    return bool(type_words) and all(
+        any(fuzz.ratio(word, candidate) >= 85 for candidate in head) for word in type_words
+    )
 
 
 def suggest_mappings(
@@ -362,12 +382,12 @@ def suggest_mappings(
             by_prefix[r[1][:BARCODE_PREFIX]][pair] += 1
 
     leaf_rows = list(leaves.iter_rows(named=True))
-    leaf_names = [normalise_name(r["type_name"]) for r in leaf_rows]
+    leaf_names = [_words(r["type_name"]) for r in leaf_rows]
     out: list[dict[str, object]] = []
     without: list[str] = []
     for cat in categories.filter(pl.col("category_code").is_in(unmapped)).iter_rows(named=True):
         code, cat_name = cat["category_code"], cat["category_name"] or ""
-        cat_norm = normalise_name(cat_name)
+        cat_words = " ".join(_words(cat_name))
         sample = _name_sample(cat["names"])
         members = products.filter(pl.col("category_code") == code)
         neighbours: Counter[tuple[int, int]] = Counter()
@@ -382,9 +402,8 @@ def suggest_mappings(
             pair = (int(leaf["description_category_id"]), int(leaf["type_id"]))
             if (code, *pair) in rejected:
                 continue
-            by_name = fuzz.token_set_ratio(cat_norm, leaf_norm)
-            width = len(leaf_norm.split())
-            starts = [fuzz.ratio(" ".join(n.split()[:width]), leaf_norm) >= 80 for n in sample if n]
+            by_name = fuzz.token_set_ratio(cat_words, " ".join(leaf_norm))
+            starts = [_names_the_type(words, leaf_norm) for words in sample if words]
             by_products = 100.0 * sum(starts) / len(starts) if starts else 0.0
             text = max(by_name, by_products)
             near = 100.0 * neighbours[pair] / total_neighbours if total_neighbours else 0.0
