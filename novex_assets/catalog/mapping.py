@@ -65,7 +65,7 @@ class ImportContext:
 
 
 def import_context(store: Store) -> ImportContext:
-    """Novex categories from the SAP assortment in the store, and Ozon's stored type leaves."""
+    """Novex categories (SAP assortment and mapping in the store) and Ozon's stored types."""
     products = store.inventory.products()
     categories = (
         products.group_by("category_code")
@@ -73,8 +73,14 @@ def import_context(store: Store) -> ImportContext:
         .iter_rows()
     )
     tree = store.catalog_model.categories()
+    known = {str(code): name for code, name in categories if code}
+    if known:
+        # A category mapped before stays known while SAP happens to list no product of it.
+        stored = store.catalog_model.mapping().select("novex_category_code", "novex_category_name")
+        for code, name in stored.iter_rows():
+            known.setdefault(code, name)
     return ImportContext(
-        novex_categories={str(code): name for code, name in categories if code},
+        novex_categories=known,
         ozon_types=tree.filter(pl.col("type_id") != 0),
     )
 
