@@ -157,10 +157,16 @@ def ozon_attributes(
     repo = store.get_store().catalog_model
     reports: list[PairRefresh] = []
     missing: list[str] = []
+    unmapped: list[str] = []
     failed: dict[str, str] = {}
+    confirmed = set(repo.confirmed_pairs())
     with ozon.get_client() as client:
         for key in context.partition_keys:
             pair = parse_partition_key(key)
+            if pair not in confirmed:
+                # No Novex category is exported on it any more: not worth Ozon's requests.
+                unmapped.append(key)
+                continue
             try:
                 report = refresh_pair(client, repo, pair, policy, utcnow())
             except OzonNotFoundError:
@@ -191,6 +197,7 @@ def ozon_attributes(
             "pairs": len(context.partition_keys),
             "pairs_refreshed": sum(r.attributes_fetched for r in reports),
             "pairs_missing_on_ozon": len(missing),
+            "pairs_no_longer_mapped": len(unmapped),
             "attributes": sum(r.attributes for r in reports),
             "required_attributes": sum(r.required for r in reports),
             "dictionaries_walked": sum(r.dictionaries_walked for r in reports),
