@@ -1,9 +1,12 @@
-"""Art-Trade content in the store on both backends: lists of images survive, an export replaces."""
+"""Catalog store on both backends: Art-Trade content round trip, one confirmed pair per category."""
 
 from __future__ import annotations
 
 import polars as pl
+import pytest
+import sqlalchemy as sa
 
+from resources.store.catalog_model import MAPPING_SCHEMA
 from resources.store.store import Store
 from resources.store.tables import utcnow
 
@@ -62,3 +65,19 @@ def test_content_round_trips_and_a_new_export_replaces_the_old(store: Store) -> 
     repo.replace_arttrade(content.head(1), chars.head(1), utcnow())
     assert repo.arttrade_content()["offer_id"].to_list() == ["NVX-1"]
     assert repo.arttrade_characteristics().height == 1
+
+
+def test_at_most_one_confirmed_pair_per_novex_category(store: Store) -> None:
+    rows = pl.DataFrame(
+        [
+            ["CO-0101", 17028968, 93284, "Шампуни", "confirmed", None, None, None, "a", None, None],
+            ["CO-0101", 17028968, 93289, "Шампуни", "confirmed", None, None, None, "b", None, None],
+        ],
+        schema=MAPPING_SCHEMA,
+        orient="row",
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        store.catalog_model.replace_mapping(rows, utcnow())
+    assert store.catalog_model.mapping().is_empty(), "the failed replace left nothing behind"
+    store.catalog_model.replace_mapping(rows.with_columns(status=pl.lit("suggested")), utcnow())
+    assert store.catalog_model.mapping().height == 2
