@@ -43,6 +43,7 @@ CSV_COLUMNS = (
 REQUIRED_COLUMNS = ("novex_category_code", "description_category_id", "type_id", "status")
 STATUSES = ("suggested", "confirmed", "rejected")
 BOM = "\ufeff"
+_NO_TREE = "Ozon's category tree is not loaded yet: materialise catalog/ozon_category_tree"
 BARCODE_PREFIX = 7  # GS1 company prefix length most Russian (46x) barcodes use
 
 
@@ -468,9 +469,7 @@ def import_mapping_file(
 ) -> pl.DataFrame:
     """Check a whole file against the store and, only if it is clean, make it the mapping."""
     if store.catalog_model.categories().is_empty():
-        raise MappingFileError(
-            path, ["Ozon's category tree is not loaded yet: materialise catalog/ozon_category_tree"]
-        )
+        raise MappingFileError(path, [_NO_TREE])
     frame = read_mapping_file(path, import_context(store), decided_by=decided_by, now=now)
     store.catalog_model.replace_mapping(frame, now)
     return frame
@@ -496,6 +495,8 @@ def sync_mapping(
     Raises:
         MappingFileError: the file has problems; then neither the store nor the file changes.
     """
+    if store.catalog_model.categories().is_empty():
+        raise MappingFileError(path, [_NO_TREE])
     imported = None
     if path.exists():
         imported = import_mapping_file(store, path, decided_by=decided_by, now=now).height

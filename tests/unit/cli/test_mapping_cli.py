@@ -91,3 +91,13 @@ def test_import_with_errors_names_rows_and_exits_non_zero(db_url: str, tmp_path:
     assert "row 4: unknown Novex category 'ZZ-0001'" in result.output
     with Store(db_url) as store:
         assert store.catalog_model.mapping().is_empty()
+
+
+def test_suggest_without_ozons_tree_says_what_to_do(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    result = CliRunner().invoke(
+        cli, ["mapping", "suggest", "--file", str(tmp_path / "m.csv"), "--db-url", url]
+    )
+    assert result.exit_code == 1
+    assert "Ozon's category tree is not loaded yet" in result.output
+    assert not (tmp_path / "m.csv").exists()
