@@ -205,6 +205,12 @@ def ozon_attributes(
             "dictionaries_by_search": sum(r.dictionaries_search for r in reports),
             "values_fetched": sum(r.values for r in reports),
             "ozon_requests": sum(r.requests for r in reports),
+            # Dictionary pages asked for / the fewest that hold the values (1.0 = no waste).
+            "dictionary_requests_per_minimum": round(
+                sum(w.requests for r in reports for w in r.walks)
+                / max(1, sum(w.minimum_requests for r in reports for w in r.walks)),
+                3,
+            ),
             "drift_events": sum(r.drift for r in reports),
         }
     )

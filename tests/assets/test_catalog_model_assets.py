@@ -102,6 +102,7 @@ def test_catalog_refresh_builds_the_model_and_refreshes_only_what_is_stale(
     assert attributes["dictionaries_walked"] > 18 and attributes["values_fetched"] > 0
     assert attributes["dictionaries_by_search"] >= 18  # Brand on every pair
     assert attributes["drift_events"] == 0
+    assert attributes["dictionary_requests_per_minimum"] == 1.0
     store = Store(stack.store_url)
     stored = store.catalog_model.attributes()
     assert stored.select("description_category_id", "type_id").unique().height == 18

@@ -97,7 +97,7 @@ def test_a_long_dictionary_is_walked_in_the_fewest_pages(
     before = requests_to(sandbox, VALUES_PATH)
     walk = walk_dictionary(client, store.catalog_model, SHAMPOO_PAIR, BRAND, WALK_ALL, utcnow())
     assert walk.values == len(expected)
-    assert walk.requests == math.ceil(len(expected) / 2000)
+    assert walk.requests == math.ceil(len(expected) / 2000) == walk.minimum_requests
     assert requests_to(sandbox, VALUES_PATH) - before == walk.requests
     stored = store.catalog_model.dictionary_values(SHAMPOO_PAIR, BRAND)
     assert stored["value_id"].to_list() == expected
@@ -181,3 +181,24 @@ def test_brand_is_matched_by_search_and_the_answer_cached(
     assert cache.filter(pl.col("value_id").is_null())["query_norm"].to_list() == [
         "herbaria organic"
     ]
+
+
+def test_a_dictionary_longer_than_the_walk_limit_switches_to_search(
+    client: OzonClient, store: Store, sandbox: SandboxServer
+) -> None:
+    policy = DictionaryPolicy(search_attribute_ids=frozenset(), walk_limit=1500)
+    repo = store.catalog_model
+    first = refresh_pair(client, repo, SHAMPOO_PAIR, policy, utcnow())
+    brand = next(w for w in first.walks if w.attribute_id == BRAND)
+    assert brand.mode == "search" and brand.requests == 1  # stopped once past the limit
+    modes = dict(repo.attributes(SHAMPOO_PAIR).select("attribute_id", "dictionary_mode").rows())
+    assert modes[BRAND] == "search"
+
+    before = requests_to(sandbox, VALUES_PATH)
+    later = refresh_pair(client, repo, SHAMPOO_PAIR, policy, utcnow() + timedelta(days=8))
+    assert later.attributes_fetched and BRAND not in [w.attribute_id for w in later.walks]
+    assert (
+        dict(repo.attributes(SHAMPOO_PAIR).select("attribute_id", "dictionary_mode").rows())[BRAND]
+        == "search"
+    ), "an attribute found too long stays on search after its list is re-read"
+    assert requests_to(sandbox, VALUES_PATH) - before == sum(w.requests for w in later.walks)
