@@ -101,14 +101,33 @@ def _score(text: str) -> float | str | None:
         return "bad"
 
 
-def _when(text: str) -> datetime | str | None:
+# ISO as we write it, and what Russian Excel makes of a date cell when it saves the file.
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y",
+)
+
+
+def parse_decided_at(text: str) -> datetime | str | None:
+    """A `decided_at` cell as a UTC time; None when empty, "bad" when it is no date."""
     text = text.strip()
     if not text:
         return None
     try:
-        value = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+        value = datetime.fromisoformat(text)
     except ValueError:
-        return "bad"
+        for layout in _DATE_FORMATS:
+            try:
+                value = datetime.strptime(text, layout)
+                break
+            except ValueError:
+                continue
+        else:
+            return "bad"
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -200,7 +219,7 @@ def read_mapping_file(
         score = _score(cells.get("score", ""))
         if score == "bad":
             row_problems.append(f"score '{cells.get('score', '').strip()}' is not a number")
-        decided_at = _when(cells.get("decided_at", ""))
+        decided_at = parse_decided_at(cells.get("decided_at", ""))
         if decided_at == "bad":
             row_problems.append(
                 f"decided_at '{cells.get('decided_at', '').strip()}' is not a date (YYYY-MM-DD)"

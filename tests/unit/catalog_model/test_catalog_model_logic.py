@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import polars as pl
 import pytest
 
@@ -12,6 +14,7 @@ from novex_assets.catalog.attributes import (
     parse_partition_key,
     partition_key,
 )
+from novex_assets.catalog.mapping import parse_decided_at
 from novex_assets.catalog.text import normalise, normalise_name
 from novex_assets.catalog.tree import diff_tree, flatten_tree
 from resources.ozon.models.catalog import CategoryAttribute, CategoryNode
@@ -131,3 +134,19 @@ def test_partition_keys_round_trip() -> None:
     assert parse_partition_key("17028968:93284") == (17028968, 93284)
     with pytest.raises(ValueError, match="not a pair partition key"):
         parse_partition_key("17028968-93284")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2026-11-30 09:00", datetime(2026, 11, 30, 9, 0, tzinfo=UTC)),
+        ("2026-11-30 9:00", datetime(2026, 11, 30, 9, 0, tzinfo=UTC)),
+        ("30.11.2026 9:00", datetime(2026, 11, 30, 9, 0, tzinfo=UTC)),
+        ("30.11.2026", datetime(2026, 11, 30, tzinfo=UTC)),
+        ("2026-11-30T09:00:00+03:00", datetime(2026, 11, 30, 6, 0, tzinfo=UTC)),
+        ("", None),
+        ("вчера", "bad"),
+    ],
+)
+def test_mapping_dates_as_excel_saves_them(cell: str, expected: object) -> None:
+    assert parse_decided_at(cell) == expected
