@@ -117,6 +117,15 @@ def parse_content(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow], int]:
                 raw=raw[row["line"]],
             )
         )
+    # A later row of the same offer was set aside as a duplicate of a row now quarantined too:
+    # say so, or staff would look for a "first" row that never loaded.
+    gone = {f"(first on line {n})" for n in raw}
+    quarantined = [
+        q.model_copy(update={"reason": q.reason[:-1] + ", itself quarantined)"})
+        if q.reason.startswith("duplicate ") and any(q.reason.endswith(g) for g in gone)
+        else q
+        for q in quarantined
+    ]
     good = frame.filter(~bad_url).select(
         *(pl.col(c).cast(t) for c, t in CONTENT_SCHEMA.items()), "file", "line"
     )

@@ -94,3 +94,19 @@ def test_the_newest_export_is_read_and_a_missing_one_is_a_clear_error(tmp_path: 
     _drop(tmp_path, "content_3.csv", "offer_id;name\nA;Без колонок\n")
     with pytest.raises(SourceFileError, match="missing required columns: description, image_urls"):
         FileDropArtTrade(tmp_path).read_content()
+
+
+def test_a_duplicate_of_a_quarantined_row_says_so(tmp_path: Path) -> None:
+    _drop(
+        tmp_path,
+        "content.csv",
+        "offer_id;name;description;image_urls\n"
+        "A;Шампунь;;ftp://old/1.jpg\n"
+        "A;Шампунь;;https://img.example.ru/1.jpg\n",
+    )
+    batch = FileDropArtTrade(tmp_path).read_content()
+    assert batch.content.is_empty()
+    assert [q.reason for q in batch.quarantined] == [
+        "image_urls has 'ftp://old/1.jpg', which is not an http(s) URL",
+        "duplicate offer_id 'A' (first on line 2, itself quarantined)",
+    ]
