@@ -75,6 +75,9 @@ def ozon_category_tree(
             "first_load": found.first_load,
             "changes": sum(found.changes.values()),
             **{f"changes_{kind}": found.changes.get(kind, 0) for kind in _TREE_CHANGES},
+            "change_examples": dg.MetadataValue.md(
+                "\n".join(f"- {line}" for line in found.examples) or "none"
+            ),
         }
     )
 

@@ -18,6 +18,7 @@ from resources.store.catalog_model import (
 )
 
 PATH_SEPARATOR = " > "
+EXAMPLES = 20
 _KEY = ["description_category_id", "type_id"]
 
 
@@ -145,6 +146,7 @@ class TreeRefresh(BaseModel):
     first_load: bool
     removed: int
     changes: dict[str, int]
+    examples: list[str] = []  # the first changes, as staff would read them
 
 
 def refresh_tree(client: OzonClient, repo: CatalogModelRepo, now: datetime) -> TreeRefresh:
@@ -162,4 +164,9 @@ def refresh_tree(client: OzonClient, repo: CatalogModelRepo, now: datetime) -> T
         first_load=stored.is_empty(),
         removed=len(removed),
         changes={str(kind): int(n) for kind, n in counts},
+        examples=[
+            f"{r['change']} {r['description_category_id']}:{r['type_id']}: "
+            f"{r['old_value'] or '—'} → {r['new_value'] or '—'}"
+            for r in changes.head(EXAMPLES).iter_rows(named=True)
+        ],
     )

@@ -73,6 +73,7 @@ def test_tree_is_stored_and_ozons_changes_are_recorded(
     )
     second = refresh_tree(client, repo, utcnow())
     assert second.changes == {"renamed": 1, "disabled": 1, "new": 1, "removed": 1}
+    assert f"renamed {HAIR_CARE}:{SHAMPOO}: Шампунь → Шампунь для волос" in second.examples
     changes = {
         (r["type_id"], r["change"]): (r["old_value"], r["new_value"])
         for r in repo.category_changes().iter_rows(named=True)
