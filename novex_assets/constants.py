@@ -4,6 +4,8 @@ from __future__ import annotations
 
 SOURCES = "sources"
 INVENTORY = "inventory"
+CATALOG = "catalog"
 
 INVENTORY_SYNC_JOB = "inventory_sync"
 INVENTORY_RECONCILE_JOB = "inventory_reconcile"
+CATALOG_REFRESH_JOB = "catalog_refresh"

@@ -6,16 +6,24 @@ from typing import Any
 
 import dagster as dg
 
+from novex_assets.catalog import model_assets as catalog_model_assets
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
-from novex_assets.jobs import inventory_reconcile_job, inventory_sync_job
+from novex_assets.jobs import catalog_refresh_job, inventory_reconcile_job, inventory_sync_job
 from novex_assets.settings import NovexSettings, load_settings
 from novex_assets.settings_resource import SettingsResource
+from novex_assets.sources import arttrade as arttrade_assets
 from novex_assets.sources import assets as source_assets
 from resources.ozon_resource import OzonResource
-from resources.sources.resources import FileDropInforResource, FileDropSapResource
+from resources.sources.resources import (
+    FileDropArtTradeResource,
+    FileDropInforResource,
+    FileDropSapResource,
+)
 from resources.store_resource import StoreResource
+from schedules.catalog_model import build_catalog_schedules
 from schedules.inventory import build_inventory_schedules
+from sensors.catalog_model import build_new_pair_sensor
 from sensors.inventory import build_stock_snapshot_sensor
 
 
@@ -38,6 +46,7 @@ def default_resources(settings: NovexSettings | None = None) -> dict[str, Any]:
         ),
         "sap": FileDropSapResource(),
         "infor": FileDropInforResource(),
+        "arttrade": FileDropArtTradeResource(),
     }
 
 
@@ -47,11 +56,18 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
     return dg.Definitions(
         assets=[
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
+            *dg.load_assets_from_modules([arttrade_assets, catalog_model_assets]),
         ],
         asset_checks=dg.load_asset_checks_from_modules([inventory_checks]),
-        jobs=[inventory_sync_job, inventory_reconcile_job],
-        sensors=[build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s)],
-        schedules=build_inventory_schedules(settings.sync),
+        jobs=[inventory_sync_job, inventory_reconcile_job, catalog_refresh_job],
+        sensors=[
+            build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
+            build_new_pair_sensor(settings.catalog.new_pair_sensor_interval_s),
+        ],
+        schedules=[
+            *build_inventory_schedules(settings.sync),
+            *build_catalog_schedules(settings.catalog),
+        ],
         resources=resources if resources is not None else default_resources(settings),
     )
 
