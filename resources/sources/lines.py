@@ -118,6 +118,12 @@ def decode_lines(data: bytes) -> DecodedFile:
     return DecodedFile(lines, encoding, problems, ends)
 
 
+def decode(data: bytes) -> str:
+    """Text of a whole export (BOM removed), in the encoding `decode_lines` settles on."""
+    encoding = decode_lines(data).encoding
+    return data.decode(encoding, errors="replace").removeprefix(BOM)
+
+
 def sniff_separator(header: str) -> str:
     """The separator used by a header line: the most frequent of `;`, `,` and tab."""
     counts = {sep: header.count(sep) for sep in SEPARATORS}

@@ -57,6 +57,10 @@ class QuarantinedRow(BaseModel):
         description="The row as it appeared in the file (control characters escaped, long "
         "lines shortened)."
     )
+    key: str | None = Field(
+        default=None,
+        description="The row's key (e.g. `NVX-1` or `NVX-1/MSK1`) where it could be read.",
+    )
     field: str | None = Field(
         default=None,
         description="Set when only this optional field was set aside and the row was loaded "

@@ -33,6 +33,7 @@ from resources.sources.lines import (
     MAX_RECORD_LINES,
     SEPARATORS,
     SplitLine,
+    decode,
     decode_lines,
     fits,
     quote,
@@ -55,6 +56,7 @@ __all__ = [
     "Column",
     "Kind",
     "TableSpec",
+    "decode",
     "parse_assortment",
     "parse_stock",
     "parse_table",
@@ -657,10 +659,14 @@ def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
     is_bad = result[_REASON].is_not_null()
     good = result.filter(~is_bad)
     bad = result.filter(is_bad)
+    held_key = pl.concat_str([pl.col(f"__held:{k}") for k in spec.key], separator="/")
     rows = [
-        QuarantinedRow(source=spec.source, file=path.name, line=line, reason=reason, raw=quote(raw))
-        for line, reason, raw in bad.select(_LINE, _REASON, _RAW).iter_rows()
+        QuarantinedRow(
+            source=spec.source, file=path.name, line=line, reason=reason, raw=quote(raw), key=key
+        )
+        for line, reason, raw, key in bad.select(_LINE, _REASON, _RAW, held_key).iter_rows()
     ]
+    good_key = pl.concat_str([pl.col(k) for k in spec.key], separator="/")
     for col in field_level:
         issues = good.filter(pl.col(_why(col.name)).is_not_null())
         rows += [
@@ -670,9 +676,12 @@ def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
                 line=line,
                 reason=f"{reason}; row loaded without {col.name}",
                 raw=quote(raw),
+                key=key,
                 field=col.name,
             )
-            for line, reason, raw in issues.select(_LINE, _why(col.name), _RAW).iter_rows()
+            for line, reason, raw, key in issues.select(
+                _LINE, _why(col.name), _RAW, good_key
+            ).iter_rows()
         ]
     rows.sort(key=lambda q: (q.line, q.field or ""))
 
