@@ -32,19 +32,22 @@ class StockLevelStats(BaseModel):
 def _held_pairs(
     held: pl.DataFrame | None, site_map: pl.DataFrame, warehouses: pl.DataFrame
 ) -> pl.DataFrame:
-    """(offer_id, warehouse_id) fed by a quarantined row; a row without a site holds them all."""
+    """(offer_id, warehouse_id) fed by a quarantined row.
+
+    A row without a readable site, or with a site no warehouse is mapped to (which may be a
+    mangled code of a mapped one), holds the product on every warehouse.
+    """
     schema = {"offer_id": pl.String, "warehouse_id": pl.Int64}
     if held is None or held.is_empty():
         return pl.DataFrame(schema={**schema, "__held": pl.Boolean})
-    held = held.select(pl.col("offer_id").cast(pl.String), pl.col("site").cast(pl.String))
-    by_site = held.filter(pl.col("site").is_not_null()).with_columns(
-        pl.col("site").str.to_uppercase()
-    )
+    held = held.select(
+        pl.col("offer_id").cast(pl.String), pl.col("site").cast(pl.String).str.to_uppercase()
+    ).join(site_map, on="site", how="left")
     return (
         pl.concat(
             [
-                by_site.join(site_map, on="site", how="inner").select(list(schema)),
-                held.filter(pl.col("site").is_null())
+                held.filter(pl.col("warehouse_id").is_not_null()).select(list(schema)),
+                held.filter(pl.col("warehouse_id").is_null())
                 .select("offer_id")
                 .join(warehouses, how="cross"),
             ]

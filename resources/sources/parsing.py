@@ -636,10 +636,17 @@ def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
         .otherwise(pl.col(_REASON))
         .alias(_REASON),
         duplicate.alias("__dup"),
-        # A quarantined row's key is trusted only when its line split cleanly and the key
+        # A quarantined row's key is trusted only when its line split cleanly, every required
+        # cell is there (an empty one may mean a lost separator shifted the cells) and the key
         # cells themselves are valid; a held key column is null where it is not.
         *(
-            pl.when(pl.col(_STRUCT).is_null() & pl.col(_why(k)).is_null())
+            pl.when(
+                pl.col(_STRUCT).is_null()
+                & pl.col(_why(k)).is_null()
+                & pl.all_horizontal(
+                    pl.col(_cell(c.name)).is_not_null() for c in spec.columns if c.required
+                )
+            )
             .then(pl.col(_cell(k)))
             .alias(f"__held:{k}")
             for k in spec.key
