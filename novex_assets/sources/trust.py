@@ -36,30 +36,27 @@ def assess_completeness(batch: SourceBatch, recent: list[int], min_share: float)
     """
     data = batch.lines.data
     reference = max(recent) if recent else None
+    gaps: list[str] = []
     if batch.unidentified:
-        return Completeness(
-            complete=False,
-            reason=f"{batch.unidentified} quarantined line(s) could not be tied to a product",
-            data_lines=data,
-            reference_lines=reference,
-        )
+        gaps.append(f"{batch.unidentified} quarantined line(s) could not be tied to a product")
     if batch.trailer_rows is not None:
-        ok = batch.trailer_rows == data
-        return Completeness(
-            complete=ok,
-            reason=f"the trailer announces {batch.trailer_rows} data lines, the file has {data}",
-            data_lines=data,
-            reference_lines=batch.trailer_rows,
+        reference = batch.trailer_rows
+        found = f"the trailer announces {batch.trailer_rows} data lines, the file has {data}"
+        if batch.trailer_rows != data:
+            gaps.append(found)
+    elif reference is None:
+        found = "first file of this source: nothing to compare"
+    else:
+        ok = data >= min_share * reference
+        found = (
+            f"{data} data lines vs {reference} in a recent file "
+            f"({'at least' if ok else 'below'} {min_share:.0%})"
         )
-    if reference is None:
-        return Completeness(
-            complete=True, reason="first file of this source: nothing to compare", data_lines=data
-        )
-    ok = data >= min_share * reference
+        if not ok:
+            gaps.append(found)
     return Completeness(
-        complete=ok,
-        reason=f"{data} data lines vs {reference} in a recent file "
-        f"({'at least' if ok else 'below'} {min_share:.0%})",
+        complete=not gaps,
+        reason="; ".join(gaps) if gaps else found,
         data_lines=data,
         reference_lines=reference,
     )
