@@ -46,8 +46,14 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 def _split_text(text: str) -> tuple[list[str], bool]:
     """Physical lines of `text` (LF, CRLF or CR-only) and whether it ends with a line end."""
     if "\n" in text:
-        lines = text.split("\n")
-        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+        if "\r" not in text:
+            lines = text.split("\n")
+        elif text.count("\r\n") == text.count("\r"):
+            lines = text.split("\r\n")
+            if "\n" in text.replace("\r\n", ""):  # LF and CRLF mixed in one file
+                lines = [part for line in lines for part in line.split("\n")]
+        else:  # a stray CR inside a line stays in it (and is quarantined as a control char)
+            lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
     else:
         lines = text.split("\r")
     ends = len(lines) > 1 and lines[-1] == ""

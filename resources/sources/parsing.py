@@ -66,7 +66,6 @@ __all__ = [
 _LINE = "__line"
 _SPAN = "__span"
 _RAW = "__raw"
-_FIELDS = "__fields"
 _STRUCT = "__struct"
 _REASON = "__reason"
 _TRAILER = re.compile(r"^#\s*(?:rows|lines|строк)\s*[:=]?\s*(\d{1,12})[\s;,]*$", re.IGNORECASE)
@@ -181,7 +180,7 @@ _LOOKALIKES = dict(zip("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXae
 class _Records:
     """Data records of a file: one row per record, fields still as a list of strings."""
 
-    frame: pl.DataFrame  # _LINE, _SPAN, _RAW, _FIELDS, _STRUCT
+    frame: pl.DataFrame  # _LINE, _SPAN, _RAW, _STRUCT and one text column per wanted column
     counts: LineCounts
     trailer_rows: int | None
     encoding: str
@@ -228,8 +227,13 @@ def _header(path: Path, lines: list[str], problems: dict[int, str], spec: TableS
     return index, sep, positions, max(len(names), 1)
 
 
+def _text(name: str) -> str:
+    return f"__text:{name}"
+
+
 def _blank_mask(lines: pl.Series, sep: str) -> pl.Series:
-    return lines.str.replace_all(rf"[\s\"{re.escape(sep)}]", "").str.len_chars() == 0
+    """Lines of nothing but spaces, quotes and separators (";;;;" left by Excel)."""
+    return lines.str.strip_chars(f'{sep} \t\u00a0"').str.len_chars() == 0
 
 
 def _other_separator(text: str, sep: str, width: int) -> list[str] | None:
@@ -242,7 +246,7 @@ def _other_separator(text: str, sep: str, width: int) -> list[str] | None:
     return None
 
 
-def _records(path: Path, spec: TableSpec) -> tuple[_Records, dict[str, int]]:
+def _records(path: Path, spec: TableSpec) -> _Records:
     decoded = decode_lines(_read_bytes(path))
     lines, problems = decoded.lines, decoded.problems
     head, sep, positions, width = _header(path, lines, problems, spec)
@@ -281,59 +285,70 @@ def _records(path: Path, spec: TableSpec) -> tuple[_Records, dict[str, int]]:
         struct = _structure(split, width, sep, text)
         py_rows.append((index, span, text, split.fields, struct))
 
+    # Every other line is split in bulk: only the wanted cells are cut out, and the field count
+    # comes from counting separators (trailing ones Excel adds do not count).
+    wanted = {name: positions[name] for name in (c.name for c in spec.columns)}
     taken = pl.Series(sorted({*special, *consumed}), dtype=pl.UInt32)
     plain_mask = ~blank & ~pl.int_range(0, body.len(), eager=True).is_in(taken)
     plain = pl.DataFrame({_RAW: body}).with_row_index(_LINE, offset=start + 1).filter(plain_mask)
-    plain = plain.with_columns(pl.col(_RAW).str.split(sep).alias(_FIELDS))
-    n_fields = pl.col(_FIELDS).list.len()
-    extras_blank = (
-        pl.col(_FIELDS)
-        .list.slice(width)
-        .list.eval(pl.element().str.strip_chars().str.len_chars() == 0)
-        .list.all()
-    )
+    count = pl.col(_RAW).str.count_matches(sep, literal=True)
+    stripped = pl.col(_RAW).str.strip_chars_end(f"{sep} \t").str.count_matches(sep, literal=True)
     plain = plain.with_columns(
-        ((n_fields == width) | ((n_fields > width) & extras_blank)).alias("__fits")
+        count.alias("__seps"),
+        ((count == width - 1) | ((count > width - 1) & (stripped <= width - 1))).alias("__fits"),
     )
     # A line with none of the file's separator may still be certain under another one.
-    misfit = plain.filter(~pl.col("__fits") & (n_fields == 1))
+    misfit = plain.filter(~pl.col("__fits") & (pl.col("__seps") == 0))
     if misfit.height:
+        moved = []
         for line_no, raw in misfit.select(_LINE, _RAW).iter_rows():
             fields = _other_separator(raw, sep, width)
             if fields is not None:
                 py_rows.append((line_no - 1, 1, raw, fields, None))
-        moved = {r[0] + 1 for r in py_rows}
-        plain = plain.filter(~pl.col(_LINE).is_in(list(moved)))
+                moved.append(line_no)
+        plain = plain.filter(~pl.col(_LINE).is_in(moved))
+    last = max(wanted.values())
+    if last < 64:
+        parts = pl.col(_RAW).str.splitn(sep, last + 2)
+        cells = [parts.struct.field(f"field_{pos}").alias(_text(n)) for n, pos in wanted.items()]
+    else:  # wanted columns far right in a very wide export: a list beats a huge struct
+        fields = pl.col(_RAW).str.split(sep)
+        cells = [
+            fields.list.get(pos, null_on_oob=True).alias(_text(n)) for n, pos in wanted.items()
+        ]
     plain = plain.select(
         pl.col(_LINE).cast(pl.Int64),
         pl.lit(1, pl.Int64).alias(_SPAN),
         _RAW,
-        _FIELDS,
         pl.when(pl.col(_RAW).str.contains(CONTROL.pattern))
         .then(pl.lit("the line contains a control character (NUL or similar)"))
         .when(~pl.col("__fits"))
         .then(
             pl.format(
                 f"the line has {{}} fields, the header has {width} (separator '{sep}')",
-                pl.col(_FIELDS).list.len(),
+                pl.col("__seps") + 1,
             )
         )
         .alias(_STRUCT),
+        *cells,
     )
     extra = pl.DataFrame(
         {
             _LINE: [r[0] + 1 for r in py_rows],
             _SPAN: [r[1] for r in py_rows],
             _RAW: [r[2] for r in py_rows],
-            _FIELDS: [r[3] for r in py_rows],
             _STRUCT: [r[4] for r in py_rows],
+            **{
+                _text(name): [r[3][pos] if pos < len(r[3]) else None for r in py_rows]
+                for name, pos in wanted.items()
+            },
         },
         schema={
             _LINE: pl.Int64,
             _SPAN: pl.Int64,
             _RAW: pl.String,
-            _FIELDS: pl.List(pl.String),
             _STRUCT: pl.String,
+            **{_text(name): pl.String for name in wanted},
         },
     )
     frame = pl.concat([plain, extra]).sort(_LINE)
@@ -362,7 +377,7 @@ def _records(path: Path, spec: TableSpec) -> tuple[_Records, dict[str, int]]:
         loaded=0,
         quarantined=0,
     )
-    return _Records(frame, counts, trailer_rows, decoded.encoding), positions
+    return _Records(frame, counts, trailer_rows, decoded.encoding)
 
 
 def _join(
@@ -413,16 +428,16 @@ def _compact(cell: pl.Expr) -> pl.Expr:
 def _number(cell: pl.Expr) -> pl.Expr:
     """Number text in a dot-decimal form polars can cast: "1 234,5" -> "1234.5"."""
     s = _compact(cell)
-    european = s.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+,\d*$")
-    english = s.str.contains(r"^[+-]?\d{1,3}(,\d{3})+\.\d*$")
-    dot_groups = s.str.contains(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")
-    comma_groups = s.str.contains(r"^[+-]?\d{1,3}(,\d{3}){2,}$")
+    # Dot-grouped thousands ("1.234,5", "1.000.000") and comma-grouped ones ("1,234.5"). One
+    # group alone ("1.000") also matches, but such a cell is quarantined as ambiguous.
+    dot_groups = s.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+    comma_groups = s.str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
     return (
-        pl.when(european | dot_groups)
+        pl.when(dot_groups)
         .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .when(english | comma_groups)
+        .when(comma_groups)
         .then(s.str.replace_all(",", "", literal=True))
-        .otherwise(s.str.replace_all(",", ".", literal=True))
+        .otherwise(s.str.replace(",", ".", literal=True))
     )
 
 
@@ -445,9 +460,9 @@ def _why(name: str) -> str:
     return f"__why:{name}"
 
 
-def _cell_expr(col: Column, position: int) -> pl.Expr:
+def _cell_expr(col: Column) -> pl.Expr:
     """Stage 1: the stripped cell, null when empty; codes mapped to Latin capitals."""
-    cell = pl.col(_FIELDS).list.get(position, null_on_oob=True).str.strip_chars()
+    cell = pl.col(_text(col.name)).str.strip_chars()
     if col.kind is Kind.CODE:
         cell = cell.str.replace_many(list(_LOOKALIKES), list(_LOOKALIKES.values()))
         cell = cell.str.to_uppercase()
@@ -534,10 +549,8 @@ def _reason_exprs(col: Column) -> list[pl.Expr]:
     if numeric:
         ambiguous = _compact(cell).str.contains(_AMBIGUOUS).fill_null(False)
         as_float = _float(aux)
-        too_big = (
-            ((as_float > col.max_value) if col.max_value is not None else pl.lit(False))
-            | aux.str.contains(r"^[+-]?\d{19,}$")  # beyond any exact 64-bit integer
-        ).fill_null(False)
+        limit = col.max_value if col.max_value is not None else 2**63 - 1
+        too_big = (as_float > limit).fill_null(False)
         what = "a whole number" if col.kind is Kind.INT else "a number"
         reasons += [
             pl.when(present & ambiguous).then(
@@ -593,10 +606,8 @@ def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
         SourceFileError: the file cannot be read, has no readable header or lacks required
             columns. Any problem below the header costs only the lines it touches.
     """
-    records, positions = _records(path, spec)
-    frame = records.frame.lazy().with_columns(
-        _cell_expr(col, positions[col.name]) for col in spec.columns
-    )
+    records = _records(path, spec)
+    frame = records.frame.lazy().with_columns(_cell_expr(col) for col in spec.columns)
     aux = [e for e in (_aux_expr(col) for col in spec.columns) if e is not None]
     aux_names = {_aux(col.name) for col in spec.columns}
     frame = frame.with_columns(
