@@ -194,7 +194,9 @@ def _read_bytes(path: Path) -> bytes:
         raise SourceFileError(path, f"cannot be read ({reason})") from exc
 
 
-def _header(path: Path, lines: list[str], problems: dict[int, str], spec: TableSpec):
+def _header(
+    path: Path, lines: list[str], problems: dict[int, str], spec: TableSpec
+) -> tuple[int, str, dict[str, int], int]:
     """(index, separator, column positions, width) of the header line; refuses the file."""
     index = next((i for i, line in enumerate(lines) if line.strip()), None)
     if index is None:
@@ -312,9 +314,9 @@ def _records(path: Path, spec: TableSpec) -> _Records:
         parts = pl.col(_RAW).str.splitn(sep, last + 2)
         cells = [parts.struct.field(f"field_{pos}").alias(_text(n)) for n, pos in wanted.items()]
     else:  # wanted columns far right in a very wide export: a list beats a huge struct
-        fields = pl.col(_RAW).str.split(sep)
+        as_list = pl.col(_RAW).str.split(sep)
         cells = [
-            fields.list.get(pos, null_on_oob=True).alias(_text(n)) for n, pos in wanted.items()
+            as_list.list.get(pos, null_on_oob=True).alias(_text(n)) for n, pos in wanted.items()
         ]
     plain = plain.select(
         pl.col(_LINE).cast(pl.Int64),
