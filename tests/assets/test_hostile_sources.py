@@ -96,6 +96,8 @@ def test_broken_lines_in_a_new_snapshot_cost_only_themselves(hostile: LocalStack
     new[b] = new[b].rsplit(";", 2)[0] + ";1.000;0"  # thousands separator: ambiguous
     new[c] = new[c] + "\x00"  # a NUL byte
     new[d] = new[d].replace(";", ",")  # another separator: read, not lost
+    e = untouched[len(untouched) // 2]
+    new[e] = new[e].replace(";MSK1;", ";msk1;").replace(";SPB1;", ";SPB1 ;")  # same site
     broken = _pairs_of([previous[i] for i in (a, b, c)], hostile)
     _write(new_path, new)
     before = _ozon(hostile)
@@ -173,6 +175,22 @@ def test_sap_stray_quote_and_bad_barcode_keep_the_products_on_ozon(hostile: Loca
     fields = lines[index[barcoded]].split(";")
     old_barcode, fields[1] = fields[1], fields[1][:-1] + str((int(fields[1][-1]) + 1) % 10)
     lines[index[barcoded]] = ";".join(fields)
+    # Values the store's columns cannot hold (PostgreSQL used to fail on them with a raw driver
+    # error) and a category code typed with Cyrillic look-alikes, on products selling on Ozon.
+    beyond = enabled[200:204]
+    for offer, (column, value) in zip(
+        beyond,
+        [(2, "Крем\x00"), (4, "C" * 65), (11, "10000000000"), (7, "2147483648")],
+        strict=True,
+    ):
+        fields = lines[index[offer]].split(";")
+        fields[column] = value
+        lines[index[offer]] = ";".join(fields)
+    lookalike = enabled[210]
+    fields = lines[index[lookalike]].split(";")
+    category = fields[4]
+    fields[4] = category.replace("C", "С").replace("H", "Н").replace("O", "О")
+    lines[index[lookalike]] = ";".join(fields)
     _write(sap, lines, encoding="utf-8-sig")
     before = _ozon(hostile)
 
@@ -181,11 +199,15 @@ def test_sap_stray_quote_and_bad_barcode_keep_the_products_on_ozon(hostile: Loca
     assert result.success
     meta = materialization(result, "sources", "sap_assortment")
     _accounted(meta)
-    assert meta["products_kept_as_before"] >= 1 and meta["fields_kept_from_before"] == 1
+    # The quoted line and three of the four beyond the columns are set aside as rows (the
+    # weight only as a field); their products stay as the store knew them.
+    assert meta["products_kept_as_before"] == 4
+    assert meta["fields_kept_from_before"] == 2
     assert _ozon(hostile) == before  # neither product went to zero
     with contextmanager(_store)(hostile) as cms:
         stored = cms.inventory.products()
     assert stored.filter(stored["offer_id"] == barcoded)["barcode"].to_list() == [old_barcode]
+    assert stored.filter(stored["offer_id"] == lookalike)["category_code"].to_list() == [category]
 
 
 def test_an_unreadable_snapshot_is_refused_and_strays_are_ignored(hostile: LocalStack) -> None:
