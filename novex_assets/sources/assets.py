@@ -94,11 +94,14 @@ def sap_assortment(
     except SourceFileError as exc:
         _refuse(cms, "sap", exc, ignored)
     name = batch.files[0] if batch.files else "sap"
+    # SAP re-exports under one name: each version is kept apart, so a cut-off copy is compared
+    # with the full ones before it and never with itself.
+    version = (batch.version or name)[:512]
     products = cms.inventory.products()
     frame, restored = keep_previous_fields(batch.frame, batch.quarantined, products)
     completeness = assess_completeness(
         batch,
-        cms.snapshots.recent_data_lines("sap", RECENT_FILES, exclude=name),
+        cms.snapshots.recent_data_lines("sap", RECENT_FILES, exclude=version),
         settings.get().stock_rules.min_snapshot_share,
     )
     carried = carry_products(
@@ -110,7 +113,7 @@ def sap_assortment(
     )
     newly_quarantined = cms.quarantine.add(batch.quarantined)
     counts = cms.inventory.upsert_products(frame)
-    cms.snapshots.mark_loaded("sap", name, batch.lines.loaded, batch.lines.quarantined)
+    cms.snapshots.mark_loaded("sap", version, batch.lines.loaded, batch.lines.quarantined)
     output = pl.concat([frame, carried]) if carried.height else frame
     context.log.info(
         f"SAP assortment {name}: {batch.lines.total} lines, {batch.lines.loaded} loaded, "

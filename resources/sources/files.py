@@ -95,7 +95,9 @@ class FileDropSap(SapSource):
             raise SourceFileError(
                 self.directory / ASSORTMENT_GLOB, "no SAP assortment export has been dropped"
             )
-        return parse_assortment(path)
+        batch = parse_assortment(path)
+        version = f"{path.name}@{_modified_at(path).isoformat(timespec='microseconds')}"
+        return batch.model_copy(update={"version": version})
 
     def __repr__(self) -> str:
         return f"FileDropSap({str(self.directory)!r})"

@@ -138,6 +138,11 @@ class SourceBatch(BaseModel):
         default=None, description="Data lines the file's trailer announces, if it has one."
     )
     encoding: str = ""
+    version: str = Field(
+        default="",
+        description="Which version of the source was read (file name and modification time), "
+        "so a re-exported file under the same name is told apart from the one before.",
+    )
 
     @property
     def rows_loaded(self) -> int:

@@ -210,6 +210,21 @@ def test_sap_stray_quote_and_bad_barcode_keep_the_products_on_ozon(hostile: Loca
     assert stored.filter(stored["offer_id"] == lookalike)["category_code"].to_list() == [category]
 
 
+def test_a_cut_off_sap_export_under_the_same_name_zeroes_nothing(hostile: LocalStack) -> None:
+    sap = hostile.data_dir / "sap" / "assortment.csv"
+    lines = _lines(sap)
+    _write(sap, lines[: len(lines) // 2], encoding="utf-8-sig")
+    before = _ozon(hostile)
+
+    for _ in range(2):  # read twice: the cut copy never vouches for itself
+        result = run_job(hostile, INVENTORY_SYNC_JOB)
+        assert result.success
+        meta = materialization(result, "sources", "sap_assortment")
+        assert meta["complete"] is False and "below 90%" in meta["completeness"]
+        assert meta["products_kept_as_before"] > 100
+        assert _ozon(hostile) == before
+
+
 def test_an_unreadable_snapshot_is_refused_and_strays_are_ignored(hostile: LocalStack) -> None:
     _write(_drop(hostile) / "stock_20261399T999999.csv", ["offer_id;site;on_hand;allocated"])
     binary = _drop(hostile) / "stock_20990101T000000.csv"
