@@ -209,9 +209,8 @@ def test_unreadable_file_raises_source_file_error(tmp_path: Path) -> None:
         parse_stock(tmp_path / "missing.csv")
 
 
-def test_large_stock_file_parses_quickly(tmp_path: Path) -> None:
-    import time
-
+def test_a_large_stock_file_is_read_whole_and_every_line_accounted_for(tmp_path: Path) -> None:
+    # Speed is shown by `novex bench`, not asserted here: this checks the bulk path at size.
     n = 300_000
     frame = pl.DataFrame(
         {
@@ -224,9 +223,8 @@ def test_large_stock_file_parses_quickly(tmp_path: Path) -> None:
     path = tmp_path / "stock.csv"
     frame.write_csv(path, separator=";")
 
-    started = time.perf_counter()
     batch = parse_stock(path)
-    elapsed = time.perf_counter() - started
 
     assert batch.rows_loaded == n
-    assert elapsed < 5, f"{n} rows took {elapsed:.1f} s"
+    assert batch.frame["on_hand"].sum() == sum(i % 500 for i in range(n))
+    assert (batch.lines.total, batch.lines.loaded) == (n + 1, n)
