@@ -178,7 +178,7 @@ _LOOKALIKES = dict(zip("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXae
 
 @dataclass
 class _Records:
-    """Data records of a file: one row per record, fields still as a list of strings."""
+    """Data records of a file: one row per record, the wanted cells still as text."""
 
     frame: pl.DataFrame  # _LINE, _SPAN, _RAW, _STRUCT and one text column per wanted column
     counts: LineCounts

@@ -98,6 +98,15 @@ def test_every_encoding_and_line_end(
     _accounted(batch)
 
 
+def test_mixed_line_ends_and_a_stray_carriage_return(tmp_path: Path) -> None:
+    text = f"{STOCK_HEADER}\r\n{ROWS[0]}\n{ROWS[1]}\r\nNVX-9;MSK1;4\r;0\n{ROWS[2]}\r\n"
+    batch = parse_stock(_write(tmp_path, text.encode()))
+    assert batch.rows_loaded == 3
+    (bad,) = batch.quarantined
+    assert bad.line == 4 and "control character" in bad.reason and bad.raw == "NVX-9;MSK1;4\\x0d;0"
+    _accounted(batch)
+
+
 def test_a_line_in_another_encoding_costs_that_line(tmp_path: Path) -> None:
     good = (STOCK_HEADER + "\n" + "\n".join([*ROWS[:3], "НВХ-7;SPB1;4;0"]) + "\n").encode()
     path = _write(tmp_path, good + "НВХ-8;SPB1;4;0\n".encode("cp1251") + b"NVX-9;SPB1;1;0\n")
