@@ -132,6 +132,20 @@ class StockRules(_Strict):
         description="Block the push when published units fall by more than this share at once "
         "(an empty or cut-off export must not zero the shop).",
     )
+    max_zeroed_share: float = Field(
+        default=0.1,
+        gt=0,
+        le=1,
+        description="Block the push when more than this share of the products with stock on "
+        "Ozon would go to zero at once.",
+    )
+    min_snapshot_share: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="A source file with fewer data lines than this share of the largest of the "
+        "last three loaded is incomplete: products it lacks keep what Ozon shows.",
+    )
     overrides: list[StockOverride] = []
 
     def for_item(self, offer_id: str, category_code: str) -> StockRule:

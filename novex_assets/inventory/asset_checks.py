@@ -38,7 +38,8 @@ def _result(name: str, key: dg.AssetKey, outcome: CheckOutcome) -> dg.AssetCheck
             "stock_drop_within_limit",
             asset=STOCK_LEVELS,
             blocking=True,
-            description="Published units do not fall by more than the configured share at once.",
+            description="Published units (in total and per warehouse) do not fall, and products "
+            "with stock on Ozon do not go to zero, by more than the configured shares at once.",
         ),
         dg.AssetCheckSpec(
             "stock_below_ozon_maximum",
@@ -54,11 +55,12 @@ def stock_level_checks(
     """Stop a stock push that Ozon would refuse or that signals a broken rule or export."""
     repo = store.get_store().inventory
     levels = repo.stock_levels()
+    rules = settings.get().stock_rules
     yield _result(
         "stock_drop_within_limit",
         STOCK_LEVELS,
         checks.stock_drop(
-            levels, repo.ozon_stock_state(), settings.get().stock_rules.max_drop_share
+            levels, repo.ozon_stock_state(), rules.max_drop_share, rules.max_zeroed_share
         ),
     )
     yield _result("no_negative_stock", STOCK_LEVELS, checks.negative_stock(levels))

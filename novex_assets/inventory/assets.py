@@ -13,6 +13,7 @@ from novex_assets.inventory.reconcile import ReconcileResult, reconcile_prices, 
 from novex_assets.inventory.stock import compute_stock_levels
 from novex_assets.inventory.sync import SyncReport, push_prices, push_stock
 from novex_assets.settings_resource import SettingsResource
+from novex_assets.sources.trust import StockSnapshot
 from resources.ozon.constants import PRICES_UPDATE, STOCKS_UPDATE
 from resources.ozon_resource import OzonResource
 from resources.store_resource import StoreResource
@@ -100,18 +101,28 @@ def order_reservations(
 def stock_levels(
     context: dg.AssetExecutionContext,
     assortment: pl.DataFrame,
-    snapshot: pl.DataFrame,
+    snapshot: StockSnapshot,
     store: StoreResource,
     settings: SettingsResource,
 ) -> dg.MaterializeResult:
     """Stock to publish per offer and Ozon warehouse: on hand - allocated - reserved - buffer."""
     repo = store.get_store().inventory
+    # Pairs the snapshot does not vouch for (quarantined rows, an incomplete file) keep what
+    # Ozon shows instead of going to zero.
     levels, stats = compute_stock_levels(
-        assortment, snapshot, repo.reserved_quantities(), settings.get()
+        assortment,
+        snapshot.frame,
+        repo.reserved_quantities(),
+        settings.get(),
+        held=snapshot.held,
+        complete=snapshot.completeness.complete,
+        accepted=repo.ozon_stock_state(),
     )
     repo.replace_stock_levels(levels)
     context.log.info(f"stock levels: {stats.pairs} pairs, {stats.published_units} units published")
-    return dg.MaterializeResult(metadata=stats.model_dump())
+    return dg.MaterializeResult(
+        metadata={**stats.model_dump(), "snapshot_complete": snapshot.completeness.complete}
+    )
 
 
 @dg.asset(

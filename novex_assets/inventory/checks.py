@@ -33,20 +33,63 @@ def stock_over_limit(levels: pl.DataFrame) -> CheckOutcome:
     return _outcome(levels.filter(pl.col("stock") >= 1_000_000))
 
 
-def stock_drop(levels: pl.DataFrame, accepted: pl.DataFrame, max_share: float) -> CheckOutcome:
-    """Published units falling by more than `max_share` at once: an empty or cut-off export.
+def stock_drop(
+    levels: pl.DataFrame,
+    accepted: pl.DataFrame,
+    max_share: float,
+    max_zeroed_share: float = 1.0,
+) -> CheckOutcome:
+    """Published stock collapsing at once: an empty, cut-off or mangled export.
 
-    Without this gate a truncated Infor file or an SAP extract with no valid rows would send 0
-    for every product Ozon holds.
+    Three measures against what Ozon holds, each failing on its own: units in total, units per
+    warehouse (a site dropped from the export, or two sites mixed up, hides in the total), and
+    the share of products with stock on Ozon that would go to zero (many small items zeroed
+    move few units). A pair Ozon holds that is no longer computed counts as going to zero.
     """
-    before = int(accepted["stock"].sum() or 0) if accepted.height else 0
-    after = int(levels["stock"].sum() or 0) if levels.height else 0
-    if before == 0 or after >= before * (1 - max_share):
-        return CheckOutcome(passed=True, failed_rows=0, examples=[])
+    keys = ["offer_id", "warehouse_id"]
+    before = accepted.select(
+        pl.col("offer_id").cast(pl.String),
+        pl.col("warehouse_id").cast(pl.Int64),
+        pl.col("stock").cast(pl.Int64).alias("before"),
+    )
+    after = levels.select(
+        pl.col("offer_id").cast(pl.String),
+        pl.col("warehouse_id").cast(pl.Int64),
+        pl.col("stock").cast(pl.Int64).alias("after"),
+    )
+    pairs = before.join(after, on=keys, how="full", coalesce=True).with_columns(
+        pl.col("before").fill_null(0), pl.col("after").fill_null(0)
+    )
+    problems: list[dict[str, object]] = []
+    total_before, total_after = int(pairs["before"].sum() or 0), int(pairs["after"].sum() or 0)
+    if total_before and total_after < total_before * (1 - max_share):
+        problems.append(
+            {"measure": "units", "units_on_ozon": total_before, "units_now": total_after,
+             "max_drop_share": max_share}
+        )  # fmt: skip
+    per_warehouse = (
+        pairs.group_by("warehouse_id")
+        .agg(pl.col("before").sum(), pl.col("after").sum())
+        .filter((pl.col("before") > 0) & (pl.col("after") < pl.col("before") * (1 - max_share)))
+        .sort("warehouse_id")
+    )
+    problems += [
+        {"measure": "units_per_warehouse", "warehouse_id": w, "units_on_ozon": b,
+         "units_now": a, "max_drop_share": max_share}
+        for w, b, a in per_warehouse.select("warehouse_id", "before", "after").iter_rows()
+    ]  # fmt: skip
+    products = pairs.group_by("offer_id").agg(pl.col("before").sum(), pl.col("after").sum())
+    stocked = products.filter(pl.col("before") > 0)
+    zeroed = stocked.filter(pl.col("after") == 0)
+    if stocked.height and zeroed.height > stocked.height * max_zeroed_share:
+        problems.append(
+            {"measure": "products_to_zero", "products_with_stock_on_ozon": stocked.height,
+             "products_going_to_zero": zeroed.height, "max_zeroed_share": max_zeroed_share,
+             "some": zeroed.sort("offer_id")["offer_id"].head(5).to_list()}
+        )  # fmt: skip
+    failed = int(pairs.filter((pl.col("before") > 0) & (pl.col("after") == 0)).height)
     return CheckOutcome(
-        passed=False,
-        failed_rows=accepted.height,
-        examples=[{"units_on_ozon": before, "units_now": after, "max_drop_share": max_share}],
+        passed=not problems, failed_rows=failed if problems else 0, examples=problems
     )
 
 

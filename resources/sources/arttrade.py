@@ -17,6 +17,7 @@ and reason while the rest loads.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -63,19 +64,9 @@ _CHARACTERISTICS_SPEC = parsing.TableSpec(
 
 
 def _parse_with_lines(path: Path, spec: parsing.TableSpec) -> SourceBatch:
-    """`parsing.parse_table`, keeping each loaded row's line number as `line`.
-
-    The one place this module relies on the parser's internals: a loaded row is the first valid
-    occurrence of its key, so the parser's `__first_line` is exactly its line.
-    """
-    with_line = parsing.TableSpec(
-        source=spec.source,
-        columns=spec.columns,
-        key=spec.key,
-        schema={**spec.schema, "__first_line": pl.Int64()},
-    )
-    batch = parsing.parse_table(path, with_line)
-    frame = batch.frame.rename({"__first_line": "line"}).with_columns(file=pl.lit(path.name))
+    """`parsing.parse_table`, keeping each loaded row's line number as `line`."""
+    batch = parsing.parse_table(path, dataclasses.replace(spec, line_column="line"))
+    frame = batch.frame.with_columns(file=pl.lit(path.name))
     return batch.model_copy(update={"frame": frame})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from resources.sources.models import ContentBatch, SnapshotRef, SourceBatch
+from resources.sources.models import ContentBatch, IgnoredFile, SnapshotRef, SourceBatch
 
 
 class SapSource(ABC):
@@ -18,6 +18,10 @@ class SapSource(ABC):
     @abstractmethod
     def read_assortment(self) -> SourceBatch:
         """The current assortment, one row per offer_id, in `ASSORTMENT_SCHEMA`."""
+
+    def ignored_files(self) -> list[IgnoredFile]:
+        """Files the adapter saw but does not read (listed in metadata); none by default."""
+        return []
 
 
 class InforSource(ABC):
@@ -35,6 +39,10 @@ class InforSource(ABC):
     @abstractmethod
     def read_stock_snapshot(self, ref: SnapshotRef) -> SourceBatch:
         """One snapshot's rows, unique per (offer_id, site), in `STOCK_SCHEMA`."""
+
+    def ignored_files(self) -> list[IgnoredFile]:
+        """Files the adapter saw but does not read (listed in metadata); none by default."""
+        return []
 
 
 class ArtTradeSource(ABC):

@@ -53,7 +53,46 @@ class QuarantinedRow(BaseModel):
     file: str = Field(description="File name (or other location) the row came from.")
     line: int = Field(ge=1, description="1-based line number in that file.")
     reason: str
-    raw: str = Field(description="The row exactly as it appeared in the file.")
+    raw: str = Field(
+        description="The row as it appeared in the file (control characters escaped, long "
+        "lines shortened)."
+    )
+    key: str | None = Field(
+        default=None,
+        description="The row's key (e.g. `NVX-1` or `NVX-1/MSK1`) where it could be read.",
+    )
+    field: str | None = Field(
+        default=None,
+        description="Set when only this optional field was set aside and the row was loaded "
+        "without it; None when the whole row was quarantined.",
+    )
+
+
+class IgnoredFile(BaseModel):
+    """A file in a drop folder that is not read, and why (shown in metadata and sensor skips)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    reason: str
+
+
+class LineCounts(BaseModel):
+    """Where every physical line of a file went: `total` is always the sum of the others."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total: int = Field(ge=0, description="Physical lines in the file.")
+    header: int = Field(ge=0)
+    blank: int = Field(ge=0, description="Empty lines and lines of nothing but separators.")
+    trailer: int = Field(ge=0, description="1 when the file ends with a `#rows: N` trailer.")
+    loaded: int = Field(ge=0, description="Lines of rows that were loaded.")
+    quarantined: int = Field(ge=0, description="Lines of rows that were set aside.")
+
+    @property
+    def data(self) -> int:
+        """Lines holding data rows, good or bad."""
+        return self.loaded + self.quarantined
 
 
 class SnapshotRef(BaseModel):
@@ -79,6 +118,31 @@ class SourceBatch(BaseModel):
     quarantined: list[QuarantinedRow] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list, description="Names of the files read.")
     rows_read: int = Field(ge=0, description="Data rows found, blank rows not counted.")
+    lines: LineCounts = Field(
+        default_factory=lambda: LineCounts(
+            total=0, header=0, blank=0, trailer=0, loaded=0, quarantined=0
+        )
+    )
+    held: pl.DataFrame = Field(
+        default_factory=pl.DataFrame,
+        description="Keys (key columns of the schema, null where unreadable) of rows that were "
+        "quarantined as a whole: what they say is unknown, so they must not count as absent.",
+    )
+    unidentified: int = Field(
+        default=0,
+        ge=0,
+        description="Quarantined rows whose key itself could not be trusted (broken line, bad "
+        "key): while there are any, the file cannot prove that a product it lacks is gone.",
+    )
+    trailer_rows: int | None = Field(
+        default=None, description="Data lines the file's trailer announces, if it has one."
+    )
+    encoding: str = ""
+    version: str = Field(
+        default="",
+        description="Which version of the source was read (file name and modification time), "
+        "so a re-exported file under the same name is told apart from the one before.",
+    )
 
     @property
     def rows_loaded(self) -> int:
@@ -87,8 +151,13 @@ class SourceBatch(BaseModel):
 
     @property
     def rows_quarantined(self) -> int:
-        """Rows set aside."""
-        return len(self.quarantined)
+        """Rows set aside as a whole (field-level entries not counted)."""
+        return sum(1 for q in self.quarantined if q.field is None)
+
+    @property
+    def fields_quarantined(self) -> int:
+        """Optional fields set aside in rows that were loaded without them."""
+        return sum(1 for q in self.quarantined if q.field is not None)
 
     def __repr__(self) -> str:
         return (

@@ -1,44 +1,82 @@
-"""Reading messy CSV exports into typed polars frames, with bad rows sent to quarantine.
+"""Reading messy delimited exports into typed polars frames, every line accounted for.
 
-Written once for every file-based source. Real exports from SAP and Infor arrive from Excel or
-report jobs: UTF-8 with or without a BOM (or cp1251), `;` or `,` separators, decimal commas,
-spaces as thousands separators, stray whitespace and quoted fields. Every cell is read as a
-string and validated with vectorised polars expressions, because row-by-row models are far too
-slow at a million rows. A bad row never stops the file: it is quarantined with its line number,
-the reason and the raw text, and the rest loads.
+Written once for every file-based source (SAP, Infor, Art-Trade): a `TableSpec` names the
+columns, their kinds and the key, and `parse_table` does the rest. Real exports come from Excel
+or report jobs: UTF-8 with or without a BOM, UTF-16, cp1251, `;` `,` or tab separators, CRLF,
+LF or CR line ends, decimal commas, quoted fields, trailing separators. The file is split into
+physical lines first and each line into fields on its own (`resources.sources.lines`), so a
+stray quote or a wrong separator count costs that line, never the rest of the file. Cells are
+then validated with vectorised polars expressions (row-by-row models are far too slow at a
+million rows).
+
+Every physical line ends up as header, blank, trailer, loaded or quarantined
+(`SourceBatch.lines`); a whole file is refused (`SourceFileError`) only when it has no usable
+header. Values the store cannot hold (text longer than its column, integers beyond its column
+type, NUL bytes) are quarantined here, with bounds read from `resources.store.tables`, so the
+same rows fail on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
+import sqlalchemy as sa
 
 from resources.sources.errors import SourceFileError
+from resources.sources.lines import (
+    CONTROL,
+    MAX_RECORD_LINES,
+    SEPARATORS,
+    SplitLine,
+    decode,
+    decode_lines,
+    fits,
+    quote,
+    sniff_separator,
+    split_fields,
+)
 from resources.sources.models import (
     ASSORTMENT_SCHEMA,
     STOCK_SCHEMA,
+    LineCounts,
     QuarantinedRow,
     SourceBatch,
     SourceName,
 )
+from resources.store import tables as t
 
-_BOM = "\ufeff"
-_SEPARATORS = (";", ",", "\t")
+__all__ = [
+    "ASSORTMENT_SPEC",
+    "STOCK_SPEC",
+    "Column",
+    "Kind",
+    "TableSpec",
+    "decode",
+    "parse_assortment",
+    "parse_stock",
+    "parse_table",
+    "sniff_separator",
+]
+
 _LINE = "__line"
+_SPAN = "__span"
 _RAW = "__raw"
+_STRUCT = "__struct"
 _REASON = "__reason"
+_TRAILER = re.compile(r"^#\s*(?:rows|lines|строк)\s*[:=]?\s*(\d{1,12})[\s;,]*$", re.IGNORECASE)
 
 
 class Kind(StrEnum):
     """How a column's text is turned into a value."""
 
     TEXT = "text"
+    KEY = "key"  # text that identifies a row: no quotes, no control characters
+    CODE = "code"  # Latin code: Cyrillic look-alikes mapped to Latin, upper-cased
     INT = "int"  # whole number >= 0
     DECIMAL = "decimal"  # number >= 0
     PRICE = "price"  # number >= 0, rounded to 2 decimals
@@ -49,12 +87,32 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    """One expected column of an export."""
+    """One expected column of an export.
+
+    `on_error="field"` marks an optional column whose bad value is set aside on its own: the
+    row loads without it and the field is quarantined. Otherwise a bad value quarantines the row.
+    """
 
     name: str
     kind: Kind = Kind.TEXT
     required: bool = True  # False: an empty cell is allowed and becomes null
     max_len: int | None = None
+    max_value: float | None = None
+    on_error: Literal["row", "field"] = "row"
+
+    def stored_in(self, column: sa.Column[object]) -> Column:
+        """This column with the bounds of the store column it ends up in."""
+        kind = column.type
+        if isinstance(kind, sa.String) and kind.length:
+            return replace(self, max_len=min(kind.length, self.max_len or kind.length))
+        if isinstance(kind, sa.BigInteger):
+            return replace(self, max_value=2**63 - 1)
+        if isinstance(kind, sa.Integer):
+            return replace(self, max_value=2**31 - 1)
+        if isinstance(kind, sa.Numeric) and kind.precision is not None:
+            scale = kind.scale or 0
+            return replace(self, max_value=10 ** (kind.precision - scale) - 10**-scale)
+        return self
 
 
 @dataclass(frozen=True)
@@ -65,36 +123,41 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     schema: dict[str, pl.DataType]
+    line_column: str | None = None  # set: loaded rows also carry their physical line number
 
 
+_P = t.products.c
 ASSORTMENT_SPEC = TableSpec(
     source="sap",
     columns=(
-        Column("offer_id", max_len=50),
-        Column("barcode", Kind.BARCODE, required=False),
-        Column("name", max_len=500),
-        Column("brand", required=False),
-        Column("category_code"),
-        Column("category_name", required=False),
-        Column("vat", Kind.VAT),
-        Column("weight_g", Kind.DECIMAL, required=False),
-        Column("length_mm", Kind.DECIMAL, required=False),
-        Column("width_mm", Kind.DECIMAL, required=False),
-        Column("height_mm", Kind.DECIMAL, required=False),
-        Column("base_price", Kind.PRICE),
+        Column("offer_id", Kind.KEY).stored_in(_P.offer_id),
+        Column("barcode", Kind.BARCODE, required=False, on_error="field").stored_in(_P.barcode),
+        Column("name", max_len=500),  # Ozon's limit; the store's column is unbounded text
+        Column("brand", required=False, on_error="field").stored_in(_P.brand),
+        Column("category_code", Kind.CODE).stored_in(_P.category_code),
+        Column("category_name", required=False, on_error="field").stored_in(_P.category_name),
+        Column("vat", Kind.VAT).stored_in(_P.vat),
+        *(
+            Column(name, Kind.DECIMAL, required=False, on_error="field").stored_in(_P[name])
+            for name in ("weight_g", "length_mm", "width_mm", "height_mm")
+        ),
+        Column("base_price", Kind.PRICE).stored_in(_P.base_price),
+        # Not optional-by-field: a bad flag read as "no" would take the product off Ozon.
         Column("ozon_enabled", Kind.FLAG, required=False),
     ),
     key=("offer_id",),
     schema=ASSORTMENT_SCHEMA,
 )
 
+_S = t.stock_levels.c
 STOCK_SPEC = TableSpec(
     source="infor",
     columns=(
-        Column("offer_id", max_len=50),
-        Column("site", max_len=50),
-        Column("on_hand", Kind.INT),
-        Column("allocated", Kind.INT),
+        Column("offer_id", Kind.KEY).stored_in(_S.offer_id),
+        Column("site", Kind.CODE, max_len=50),
+        # Published stock is stored as an integer; anything beyond it is a broken export.
+        Column("on_hand", Kind.INT).stored_in(_S.stock),
+        Column("allocated", Kind.INT).stored_in(_S.stock),
     ),
     key=("offer_id", "site"),
     schema=STOCK_SCHEMA,
@@ -107,191 +170,277 @@ _FLAG_VALUES = {
 # Percent -> Ozon's string; a rate written as a fraction (0.2) is scaled to percent first.
 _VAT_BY_PERCENT = {0: "0", 5: "0.05", 7: "0.07", 10: "0.1", 20: "0.2", 22: "0.22"}
 _VAT_WITHOUT = ("без ндс", "без_ндс", "безндс", "не облагается", "vat0")
+# Cyrillic letters that look like Latin ones: "НС-0102" typed on a Russian layout is "HC-0102".
+_LOOKALIKES = dict(zip("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx", strict=True))
+
+
+# --- lines into records ---------------------------------------------------------------------
 
 
 @dataclass
-class _RawTable:
-    """Cells as strings, plus where each record sits in the file."""
+class _Records:
+    """Data records of a file: one row per record, the wanted cells still as text."""
 
-    frame: pl.DataFrame  # one String column per expected column, plus _LINE (and _RAW)
-    data: bytes  # the file as UTF-8 without BOM, for quoting raw rows
-
-    @cached_property
-    def lines(self) -> list[bytes]:
-        """The file's physical lines; split only when a row must be quoted."""
-        return self.data.split(b"\n")
-
-    def line(self, number: int) -> str:
-        """Physical line `number` (1-based) as text."""
-        return self.lines[number - 1].removesuffix(b"\r").decode("utf-8", errors="replace")
+    frame: pl.DataFrame  # _LINE, _SPAN, _RAW, _STRUCT and one text column per wanted column
+    counts: LineCounts
+    trailer_rows: int | None
+    encoding: str
 
 
-def decode(data: bytes) -> str:
-    """Text of an export: UTF-8 (BOM or not), else cp1251 as old Windows tools write it."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251", errors="replace")
-    return text.removeprefix(_BOM)
-
-
-def _as_utf8(data: bytes) -> bytes:
-    """UTF-8 bytes without BOM; cp1251 input is transcoded."""
-    return decode(data).encode("utf-8")
-
-
-def sniff_separator(header: str) -> str:
-    """The separator used by a header line: the most frequent of `;`, `,` and tab."""
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(_SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] else ";"
-
-
-def _normalise_header(name: str) -> str:
-    return name.replace(_BOM, "").strip().strip('"').strip().lower()
-
-
-def _find_header(data: bytes) -> tuple[int, int, bytes]:
-    """(1-based line number, offset after it, raw bytes) of the first non-blank line."""
-    number, offset = 0, 0
-    while offset < len(data):
-        end = data.find(b"\n", offset)
-        end = len(data) if end < 0 else end
-        number += 1
-        line, offset = data[offset:end], end + 1
-        if line.strip():
-            return number, offset, line
-    return number, len(data), b""
-
-
-def _read_raw(path: Path, spec: TableSpec) -> _RawTable:
-    try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise SourceFileError(path, f"cannot be read ({reason})") from exc
-    # Decoding a large file costs more than parsing it: UTF-8 goes to the CSV reader as bytes
-    # and only a failure there (or in the header) means cp1251.
-    data = data.removeprefix(_BOM.encode("utf-8"))
-    header_no, body_start, header_bytes = _find_header(data)
-    try:
-        header_line = header_bytes.decode("utf-8")
-    except UnicodeDecodeError:
-        data = _as_utf8(data)
-        header_no, body_start, header_bytes = _find_header(data)
-        header_line = header_bytes.decode("utf-8")
-    if not header_line.strip():
+
+
+def _header(
+    path: Path, lines: list[str], problems: dict[int, str], spec: TableSpec
+) -> tuple[int, str, dict[str, int], int]:
+    """(index, separator, column positions, width) of the header line; refuses the file."""
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None:
         raise SourceFileError(path, "is empty: no header row", [c.name for c in spec.columns])
-    sep = sniff_separator(header_line)
-    header = [_normalise_header(h) for h in next(csv.reader([header_line], delimiter=sep))]
-    missing = [c.name for c in spec.columns if c.name not in header]
-    if missing:
+    line = lines[index]
+    if index in problems or CONTROL.search(line):
         raise SourceFileError(
             path,
-            f"missing required columns: {', '.join(missing)} (header has: {', '.join(header)})",
-            missing,
+            f"line {index + 1} is not a readable header (binary content or a broken encoding); "
+            "is it a text export?",
         )
-    # The first of duplicated header names wins; polars needs unique names, so rename the rest.
-    names = [h if h not in header[:i] else f"__dup{i}" for i, h in enumerate(header)]
-    wanted = [c.name for c in spec.columns]
-    if not data[body_start:].strip():
-        frame = pl.DataFrame(schema={**dict.fromkeys(wanted, pl.String), _LINE: pl.Int64})
-        return _RawTable(frame, data)
-
-    # The CSV reader skips empty lines, which would shift line numbers; a line of spaces is
-    # still a (blank) record, so only truly empty lines need the line-by-line path. So does a
-    # quoted field spanning lines: only the csv module keeps line numbers straight there.
-    if _has_empty_line(data, body_start) or (
-        b'"' in data and any(ln.count(b'"') % 2 for ln in data[body_start:].split(b"\n"))
-    ):
-        return _read_by_line(data, header_no, sep, names, wanted)
-    try:
-        frame = _read_csv(data, sep, names, skip=header_no)
-    except pl.exceptions.ComputeError:
-        # Invalid UTF-8 past the header: the file is cp1251 after all.
-        data = _as_utf8(data)
-        frame = _read_csv(data, sep, names, skip=header_no)
-    frame = frame.select(wanted).with_row_index(_LINE, offset=header_no + 1)
-    return _RawTable(frame.with_columns(pl.col(_LINE).cast(pl.Int64)), data)
+    sep = sniff_separator(line)
+    split = split_fields(line, sep)
+    if split.error or split.open_quote:
+        raise SourceFileError(path, f"header line {index + 1} has broken quoting")
+    names = [name.strip().strip('"').strip().lower() for name in split.fields]
+    while names and not names[-1]:
+        names.pop()  # Excel's trailing separator
+    positions: dict[str, int] = {}
+    for i, name in enumerate(names):
+        positions.setdefault(name, i)  # the first of duplicated names wins
+    missing = [c.name for c in spec.columns if c.name not in positions]
+    if missing:
+        shown = ", ".join(n[:40] for n in names[:20]) + (
+            f", … ({len(names)} columns)" if len(names) > 20 else ""
+        )
+        raise SourceFileError(
+            path, f"missing required columns: {', '.join(missing)} (header has: {shown})", missing
+        )
+    return index, sep, positions, max(len(names), 1)
 
 
-def _has_empty_line(data: bytes, start: int) -> bool:
-    """An empty line between records (trailing ones do no harm)."""
-    if data[start : start + 1] in (b"\r", b"\n"):
-        return True
-    for marker in (b"\n\n", b"\n\r\n"):
-        found = data.find(marker, start)
-        if found >= 0 and data[found:].strip():
-            return True
-    return False
+def _text(name: str) -> str:
+    return f"__text:{name}"
 
 
-def _read_csv(data: bytes, sep: str, names: list[str], skip: int = 0) -> pl.DataFrame:
-    return pl.read_csv(
-        data,
-        separator=sep,
-        has_header=False,
-        skip_rows=skip,
-        new_columns=names,
-        infer_schema=False,
-        quote_char='"',
-        truncate_ragged_lines=True,
-    )
+def _blank_mask(lines: pl.Series, sep: str) -> pl.Series:
+    """Lines of nothing but spaces, quotes and separators (";;;;" left by Excel)."""
+    return lines.str.strip_chars(f'{sep} \t\u00a0"').str.len_chars() == 0
 
 
-def _read_by_line(
-    data: bytes, header_no: int, sep: str, names: list[str], wanted: list[str]
-) -> _RawTable:
-    """Path for files with empty lines or multi-line quoted fields: track lines explicitly."""
-    data = _as_utf8(data)  # validates, and the csv module needs text anyway
-    table = _RawTable(pl.DataFrame(), data)
-    lines = [table.line(n) for n in range(1, len(table.lines) + 1)]
-    keep = [i for i in range(header_no, len(lines)) if lines[i].strip()]
-    if any(lines[i].count('"') % 2 for i in keep):
-        table.frame = _read_multiline(lines, keep, sep, names, wanted)
-        return table
-    frame = _read_csv("\n".join(lines[i] for i in keep).encode("utf-8"), sep, names)
-    table.frame = frame.select(wanted).with_columns(pl.Series(_LINE, keep, dtype=pl.Int64) + 1)
-    return table
+def _other_separator(text: str, sep: str, width: int) -> list[str] | None:
+    """Fields of a line written with another separator than the file's, if that is certain."""
+    if sep in text or '"' in text:
+        return None
+    for other in SEPARATORS:
+        if other != sep and other in text and fits(fields := text.split(other), width):
+            return fields
+    return None
 
 
-def _read_multiline(
-    lines: list[str], keep: list[int], sep: str, names: list[str], wanted: list[str]
-) -> pl.DataFrame:
-    """Slow but exact path for files whose quoted fields contain line breaks."""
-    first, last = keep[0], keep[-1]
-    reader = csv.reader(io.StringIO("\n".join(lines[first : last + 1])), delimiter=sep)
-    positions = [names.index(name) for name in wanted]
-    columns: dict[str, list[str | None]] = {name: [] for name in wanted}
-    line_numbers: list[int] = []
-    raws: list[str] = []
-    consumed = 0
-    for record in reader:
-        start, consumed = first + consumed, reader.line_num
-        end = first + consumed
-        if not any(cell.strip() for cell in record):
+def _records(path: Path, spec: TableSpec) -> _Records:
+    decoded = decode_lines(_read_bytes(path))
+    lines, problems = decoded.lines, decoded.problems
+    head, sep, positions, width = _header(path, lines, problems, spec)
+
+    end = len(lines)
+    last = next((i for i in range(end - 1, head, -1) if lines[i].strip()), None)
+    trailer_rows = None
+    if last is not None and (match := _TRAILER.match(lines[last].strip())):
+        trailer_rows, end = int(match.group(1)), last
+
+    start = head + 1
+    body = pl.Series("raw", lines[start:end], dtype=pl.String)
+    blank = _blank_mask(body, sep)
+    special = (body.str.contains('"', literal=True) & ~blank).arg_true().to_list()
+    special = sorted({*special, *(i - start for i in problems if start <= i < end)})
+
+    # Lines with quotes or decoding problems go one by one; a quoted field may take the next
+    # lines along, but never a line that is a whole record on its own.
+    consumed: set[int] = set()
+    py_rows: list[tuple[int, int, str, list[str], str | None]] = []
+    for rel in special:
+        if rel in consumed:
             continue
-        for name, pos in zip(wanted, positions, strict=True):
-            columns[name].append(record[pos] if pos < len(record) else None)
-        line_numbers.append(start + 1)
-        raws.append("\n".join(lines[start:end]))
-    return pl.DataFrame(
-        {**columns, _LINE: line_numbers, _RAW: raws},
-        schema={**dict.fromkeys(wanted, pl.String), _LINE: pl.Int64, _RAW: pl.String},
+        index = start + rel
+        text = lines[index]
+        if index in problems:
+            py_rows.append((index, 1, text, split_fields(text, sep).fields, problems[index]))
+            continue
+        split = split_fields(text, sep)
+        span = 1
+        if split.open_quote:
+            joined = _join(lines, problems, index, end, sep, width)
+            if joined is not None:
+                span, text, split = joined
+                consumed.update(range(rel + 1, rel + span))
+        struct = _structure(split, width, sep, text)
+        py_rows.append((index, span, text, split.fields, struct))
+
+    # Every other line is split in bulk: only the wanted cells are cut out, and the field count
+    # comes from counting separators (trailing ones Excel adds do not count).
+    wanted = {name: positions[name] for name in (c.name for c in spec.columns)}
+    taken = pl.Series(sorted({*special, *consumed}), dtype=pl.UInt32)
+    plain_mask = ~blank & ~pl.int_range(0, body.len(), eager=True).is_in(taken)
+    plain = pl.DataFrame({_RAW: body}).with_row_index(_LINE, offset=start + 1).filter(plain_mask)
+    count = pl.col(_RAW).str.count_matches(sep, literal=True)
+    stripped = pl.col(_RAW).str.strip_chars_end(f"{sep} \t").str.count_matches(sep, literal=True)
+    plain = plain.with_columns(
+        count.alias("__seps"),
+        ((count == width - 1) | ((count > width - 1) & (stripped <= width - 1))).alias("__fits"),
     )
+    # A line with none of the file's separator may still be certain under another one.
+    misfit = plain.filter(~pl.col("__fits") & (pl.col("__seps") == 0))
+    if misfit.height:
+        moved = []
+        for line_no, raw in misfit.select(_LINE, _RAW).iter_rows():
+            fields = _other_separator(raw, sep, width)
+            if fields is not None:
+                py_rows.append((line_no - 1, 1, raw, fields, None))
+                moved.append(line_no)
+        plain = plain.filter(~pl.col(_LINE).is_in(moved))
+    last = max(wanted.values())
+    if last < 64:
+        parts = pl.col(_RAW).str.splitn(sep, last + 2)
+        cells = [parts.struct.field(f"field_{pos}").alias(_text(n)) for n, pos in wanted.items()]
+    else:  # wanted columns far right in a very wide export: a list beats a huge struct
+        as_list = pl.col(_RAW).str.split(sep)
+        cells = [
+            as_list.list.get(pos, null_on_oob=True).alias(_text(n)) for n, pos in wanted.items()
+        ]
+    plain = plain.select(
+        pl.col(_LINE).cast(pl.Int64),
+        pl.lit(1, pl.Int64).alias(_SPAN),
+        _RAW,
+        pl.when(pl.col(_RAW).str.contains(CONTROL.pattern))
+        .then(pl.lit("the line contains a control character (NUL or similar)"))
+        .when(~pl.col("__fits"))
+        .then(
+            pl.format(
+                f"the line has {{}} fields, the header has {width} (separator '{sep}')",
+                pl.col("__seps") + 1,
+            )
+        )
+        .alias(_STRUCT),
+        *cells,
+    )
+    extra = pl.DataFrame(
+        {
+            _LINE: [r[0] + 1 for r in py_rows],
+            _SPAN: [r[1] for r in py_rows],
+            _RAW: [r[2] for r in py_rows],
+            _STRUCT: [r[4] for r in py_rows],
+            **{
+                _text(name): [r[3][pos] if pos < len(r[3]) else None for r in py_rows]
+                for name, pos in wanted.items()
+            },
+        },
+        schema={
+            _LINE: pl.Int64,
+            _SPAN: pl.Int64,
+            _RAW: pl.String,
+            _STRUCT: pl.String,
+            **{_text(name): pl.String for name in wanted},
+        },
+    )
+    frame = pl.concat([plain, extra]).sort(_LINE)
+    if not decoded.ends_with_newline and trailer_rows is None and frame.height:
+        # A last line without its line end is what a cut-off copy leaves: "123" may be "12".
+        last_line = frame[_LINE][-1] + frame[_SPAN][-1] - 1
+        if last_line == len(lines):
+            frame = frame.with_columns(
+                pl.when(pl.int_range(pl.len()) == frame.height - 1)
+                .then(
+                    pl.coalesce(
+                        _STRUCT, pl.lit("the last line has no line end: the file may be cut off")
+                    )
+                )
+                .otherwise(pl.col(_STRUCT))
+                .alias(_STRUCT)
+            )
+    total = len(lines)
+    consumed_blank = int(blank.gather(sorted(consumed)).sum()) if consumed else 0
+    after_trailer = total - end - 1 if trailer_rows is not None else 0
+    counts = LineCounts(
+        total=total,
+        header=1,
+        blank=head + int(blank.sum()) - consumed_blank + after_trailer,
+        trailer=int(trailer_rows is not None),
+        loaded=0,
+        quarantined=0,
+    )
+    return _Records(frame, counts, trailer_rows, decoded.encoding)
+
+
+def _join(
+    lines: list[str], problems: dict[int, str], index: int, end: int, sep: str, width: int
+) -> tuple[int, str, SplitLine] | None:
+    """(span, text, fields) of a record whose quoted field continues on the next lines."""
+    text = lines[index]
+    for j in range(index + 1, min(index + MAX_RECORD_LINES, end)):
+        follow = lines[j]
+        alone = split_fields(follow, sep)
+        if j in problems or (
+            not alone.open_quote and not alone.error and fits(alone.fields, width)
+        ):
+            return None  # the next line is a record of its own: the quote is a stray one
+        text = f"{text}\n{follow}"
+        split = split_fields(text, sep)
+        if split.open_quote:
+            continue
+        if split.error or not fits(split.fields, width):
+            return None
+        return j - index + 1, text, split
+    return None
+
+
+def _structure(split: SplitLine, width: int, sep: str, text: str) -> str | None:
+    if split.open_quote:
+        return f"a quote opened in field {len(split.fields) + 1} is never closed"
+    if split.error:
+        return split.error
+    if CONTROL.search(text):
+        return "the line contains a control character (NUL or similar)"
+    if not fits(split.fields, width):
+        return (
+            f"the line has {len(split.fields)} fields, the header has {width} (separator '{sep}')"
+        )
+    return None
+
+
+# --- cells into values ----------------------------------------------------------------------
+
+_AMBIGUOUS = r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$"
+
+
+def _compact(cell: pl.Expr) -> pl.Expr:
+    return cell.str.replace_all(r"[\s\u00a0\u202f']", "")
 
 
 def _number(cell: pl.Expr) -> pl.Expr:
     """Number text in a dot-decimal form polars can cast: "1 234,5" -> "1234.5"."""
-    s = cell.str.replace_all(r"[\s\u00a0\u202f']", "")
-    european = s.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+,\d*$")
-    english = s.str.contains(r"^[+-]?\d{1,3}(,\d{3})+\.\d*$")
+    s = _compact(cell)
+    # Dot-grouped thousands ("1.234,5", "1.000.000") and comma-grouped ones ("1,234.5"). One
+    # group alone ("1.000") also matches, but such a cell is quarantined as ambiguous.
+    dot_groups = s.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+    comma_groups = s.str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
     return (
-        pl.when(european)
+        pl.when(dot_groups)
         .then(s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .when(english)
+        .when(comma_groups)
         .then(s.str.replace_all(",", "", literal=True))
-        .otherwise(s.str.replace_all(",", ".", literal=True))
+        .otherwise(s.str.replace(",", ".", literal=True))
     )
 
 
@@ -310,9 +459,16 @@ def _aux(name: str) -> str:
     return f"__aux:{name}"
 
 
+def _why(name: str) -> str:
+    return f"__why:{name}"
+
+
 def _cell_expr(col: Column) -> pl.Expr:
-    """Stage 1: the stripped cell, null when empty."""
-    cell = pl.col(col.name).str.strip_chars()
+    """Stage 1: the stripped cell, null when empty; codes mapped to Latin capitals."""
+    cell = pl.col(_text(col.name)).str.strip_chars()
+    if col.kind is Kind.CODE:
+        cell = cell.str.replace_many(list(_LOOKALIKES), list(_LOOKALIKES.values()))
+        cell = cell.str.to_uppercase()
     return pl.when(cell.str.len_chars() > 0).then(cell).alias(_cell(col.name))
 
 
@@ -340,7 +496,7 @@ def _value_expr(col: Column) -> pl.Expr:
     cell, aux = pl.col(_cell(col.name)), pl.col(_aux(col.name))
     if col.kind is Kind.INT:
         as_float = _float(aux)
-        whole = pl.when(as_float == as_float.round(0)).then(as_float).cast(pl.Int64)
+        whole = pl.when(as_float == as_float.round(0)).then(as_float).cast(pl.Int64, strict=False)
         value = aux.cast(pl.Int64, strict=False).fill_null(whole)
     elif col.kind is Kind.DECIMAL:
         value = _float(aux)
@@ -360,13 +516,13 @@ def _value_expr(col: Column) -> pl.Expr:
             _FLAG_VALUES, default=None, return_dtype=pl.Boolean
         )
         value = pl.when(cell.is_null()).then(pl.lit(False)).otherwise(flag)
-    else:  # TEXT and BARCODE keep the stripped text
+    else:  # TEXT, KEY, CODE and BARCODE keep the (normalised) text
         value = cell
     return value.alias(col.name)
 
 
 def _reason_exprs(col: Column) -> list[pl.Expr]:
-    """Stage 4: why a row is rejected on this column, null when it is fine."""
+    """Stage 4: why this column's value cannot be used, null when it is fine."""
     name = col.name
     cell, aux, value = pl.col(_cell(name)), pl.col(_aux(name)), pl.col(name)
     present = cell.is_not_null()
@@ -380,17 +536,38 @@ def _reason_exprs(col: Column) -> list[pl.Expr]:
                 pl.format(f"{name} is {{}} characters long (max {col.max_len})", length)
             )
         )
-    if col.kind is Kind.INT:
+    if col.kind in (Kind.KEY, Kind.CODE):
+        reasons.append(
+            pl.when(cell.str.contains('"', literal=True)).then(
+                pl.format(f"{name} contains a quote: '{{}}'", cell)
+            )
+        )
+    if col.kind is Kind.CODE:
+        reasons.append(
+            pl.when(present & ~cell.str.contains(r"^[\x20-\x7e]*$")).then(
+                pl.format(f"{name} '{{}}' has characters other than Latin letters and digits", cell)
+            )
+        )
+    numeric = col.kind in (Kind.INT, Kind.DECIMAL, Kind.PRICE)
+    if numeric:
+        ambiguous = _compact(cell).str.contains(_AMBIGUOUS).fill_null(False)
+        as_float = _float(aux)
+        limit = col.max_value if col.max_value is not None else 2**63 - 1
+        too_big = (as_float > limit).fill_null(False)
+        what = "a whole number" if col.kind is Kind.INT else "a number"
         reasons += [
-            pl.when(present & value.is_null()).then(
-                pl.format(f"{name} is not a whole number: '{{}}'", cell)
+            pl.when(present & ambiguous).then(
+                pl.format(
+                    f"{name} '{{}}' is ambiguous: the separator may mark thousands or decimals "
+                    "(write it without a thousands separator)",
+                    cell,
+                )
             ),
-            pl.when(value < 0).then(pl.format(f"{name} is negative: {{}}", value)),
-        ]
-    elif col.kind in (Kind.DECIMAL, Kind.PRICE):
-        reasons += [
-            pl.when(present & value.is_null()).then(
-                pl.format(f"{name} is not a number: '{{}}'", cell)
+            pl.when(present & ~ambiguous & too_big).then(
+                pl.format(f"{name} is too large: '{{}}' (max {col.max_value:.0f})", cell)
+            ),
+            pl.when(present & ~ambiguous & ~too_big & value.is_null()).then(
+                pl.format(f"{name} is not {what}: '{{}}'", cell)
             ),
             pl.when(value < 0).then(pl.format(f"{name} is negative: {{}}", value)),
         ]
@@ -420,17 +597,22 @@ def _reason_exprs(col: Column) -> list[pl.Expr]:
     return reasons
 
 
+def _joined(reasons: list[pl.Expr]) -> pl.Expr:
+    if not reasons:  # a free-text column with no rule of its own has nothing to object to
+        return pl.lit(None, dtype=pl.String())
+    text = pl.concat_str(reasons, separator="; ", ignore_nulls=True)
+    return pl.when(text.str.len_chars() > 0).then(text)
+
+
 def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
-    """Read one export into a `SourceBatch`.
+    """Read one delimited export into a `SourceBatch`, every physical line accounted for.
 
     Raises:
-        SourceFileError: the file cannot be read, has no header or lacks required columns.
+        SourceFileError: the file cannot be read, has no readable header or lacks required
+            columns. Any problem below the header costs only the lines it touches.
     """
-    raw = _read_raw(path, spec)
-    frame = raw.frame.lazy().with_columns(_cell_expr(col) for col in spec.columns)
-    # Rows of nothing but separators (";;;;" left by Excel) are blank lines, not bad rows.
-    frame = frame.filter(~pl.all_horizontal(pl.col(_cell(c.name)).is_null() for c in spec.columns))
-
+    records = _records(path, spec)
+    frame = records.frame.lazy().with_columns(_cell_expr(col) for col in spec.columns)
     aux = [e for e in (_aux_expr(col) for col in spec.columns) if e is not None]
     aux_names = {_aux(col.name) for col in spec.columns}
     frame = frame.with_columns(
@@ -438,12 +620,19 @@ def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
         *(pl.lit(None).alias(n) for n in sorted(aux_names - {e.meta.output_name() for e in aux})),
     )
     frame = frame.with_columns(_value_expr(col) for col in spec.columns)
-    reasons = [r for col in spec.columns for r in _reason_exprs(col)]
     frame = frame.with_columns(
-        pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias(_REASON)
-    ).with_columns(
-        pl.when(pl.col(_REASON).str.len_chars() > 0).then(pl.col(_REASON)).alias(_REASON)
+        _joined(_reason_exprs(col)).alias(_why(col.name)) for col in spec.columns
     )
+    row_level = [col for col in spec.columns if col.on_error == "row"]
+    field_level = [col for col in spec.columns if col.on_error == "field"]
+    frame = frame.with_columns(
+        pl.coalesce(pl.col(_STRUCT), _joined([pl.col(_why(c.name)) for c in row_level])).alias(
+            _REASON
+        ),
+        # An optional field that cannot be used is dropped from its row, not the row.
+        *(pl.when(pl.col(_why(c.name)).is_null()).then(pl.col(c.name)) .alias(c.name)
+          for c in field_level),
+    )  # fmt: skip
 
     # Among valid rows the first occurrence of a key wins; later ones are quarantined.
     valid = pl.col(_REASON).is_null()
@@ -452,47 +641,104 @@ def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
     )
     first_line = pl.col("__first_line")
     key_text = pl.concat_str([pl.col(k) for k in spec.key], separator="/")
+    duplicate = valid & (pl.col(_LINE) != first_line)
     frame = frame.with_columns(
-        pl.when(valid & (pl.col(_LINE) != first_line))
+        pl.when(duplicate)
         .then(
             pl.format(
                 f"duplicate {'/'.join(spec.key)} '{{}}' (first on line {{}})", key_text, first_line
             )
         )
         .otherwise(pl.col(_REASON))
-        .alias(_REASON)
+        .alias(_REASON),
+        duplicate.alias("__dup"),
+        # A quarantined row's key is trusted only when its line split cleanly, every required
+        # cell is there (an empty one may mean a lost separator shifted the cells) and the key
+        # cells themselves are valid; a held key column is null where it is not.
+        *(
+            pl.when(
+                pl.col(_STRUCT).is_null()
+                & pl.col(_why(k)).is_null()
+                & pl.all_horizontal(
+                    pl.col(_cell(c.name)).is_not_null() for c in spec.columns if c.required
+                )
+            )
+            .then(pl.col(_cell(k)))
+            .alias(f"__held:{k}")
+            for k in spec.key
+        ),
     )
-
-    extra = [_RAW] if _RAW in raw.frame.columns else []
     result = frame.select(
         *(pl.col(name).cast(dtype) for name, dtype in spec.schema.items()),
         _LINE,
+        _SPAN,
+        _RAW,
         _REASON,
-        *extra,
+        "__dup",
+        *(f"__held:{k}" for k in spec.key),
+        *(_why(c.name) for c in field_level),
     ).collect()
+
     is_bad = result[_REASON].is_not_null()
-    good = result.filter(~is_bad).select(list(spec.schema))
+    good = result.filter(~is_bad)
+    bad = result.filter(is_bad)
+    held_key = pl.concat_str([pl.col(f"__held:{k}") for k in spec.key], separator="/")
+    rows = [
+        QuarantinedRow(
+            source=spec.source, file=path.name, line=line, reason=reason, raw=quote(raw), key=key
+        )
+        for line, reason, raw, key in bad.select(_LINE, _REASON, _RAW, held_key).iter_rows()
+    ]
+    good_key = pl.concat_str([pl.col(k) for k in spec.key], separator="/")
+    for col in field_level:
+        issues = good.filter(pl.col(_why(col.name)).is_not_null())
+        rows += [
+            QuarantinedRow(
+                source=spec.source,
+                file=path.name,
+                line=line,
+                reason=f"{reason}; row loaded without {col.name}",
+                raw=quote(raw),
+                key=key,
+                field=col.name,
+            )
+            for line, reason, raw, key in issues.select(
+                _LINE, _why(col.name), _RAW, good_key
+            ).iter_rows()
+        ]
+    rows.sort(key=lambda q: (q.line, q.field or ""))
+
+    set_aside = bad.filter(~pl.col("__dup"))
+    first_key = f"__held:{spec.key[0]}"
+    held = (
+        set_aside.filter(pl.col(first_key).is_not_null())
+        .select(pl.col(f"__held:{k}").alias(k) for k in spec.key)
+        .unique(maintain_order=True)
+    )
+    key_ok = pl.all_horizontal(pl.col(f"__held:{k}").is_not_null() for k in spec.key[:1])
+    unidentified = set_aside.filter(~key_ok).height
+    loaded_lines = int(good[_SPAN].sum() or 0)
+    counts = records.counts.model_copy(
+        update={"loaded": loaded_lines, "quarantined": int(bad[_SPAN].sum() or 0)}
+    )
+    accounted = counts.header + counts.blank + counts.trailer + counts.loaded + counts.quarantined
+    if accounted != counts.total:  # a bug here would lose rows silently: never let it pass
+        raise AssertionError(f"{path.name}: {accounted} lines accounted for of {counts.total}")
     return SourceBatch(
         source=spec.source,
-        frame=good,
-        quarantined=_quarantine(result.filter(is_bad), raw, spec.source, path.name),
+        frame=good.select(
+            *spec.schema,
+            *([pl.col(_LINE).cast(pl.Int64()).alias(spec.line_column)] if spec.line_column else []),
+        ),
+        quarantined=rows,
         files=[path.name],
         rows_read=result.height,
+        lines=counts,
+        held=held,
+        unidentified=unidentified,
+        trailer_rows=records.trailer_rows,
+        encoding=records.encoding,
     )
-
-
-def _quarantine(
-    bad: pl.DataFrame, raw: _RawTable, source: SourceName, file: str
-) -> list[QuarantinedRow]:
-    if bad.is_empty():
-        return []
-    line_numbers = bad[_LINE].to_list()
-    in_frame = _RAW in bad.columns
-    raws = bad[_RAW].to_list() if in_frame else [raw.line(n) for n in line_numbers]
-    return [
-        QuarantinedRow(source=source, file=file, line=line, reason=reason, raw=raw)
-        for line, reason, raw in zip(line_numbers, bad[_REASON].to_list(), raws, strict=True)
-    ]
 
 
 def parse_assortment(path: Path) -> SourceBatch:

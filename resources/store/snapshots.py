@@ -52,3 +52,19 @@ class SnapshotRepo:
         )
         with self._engine.connect() as conn:
             return conn.execute(query).scalar_one_or_none()
+
+    def recent_data_lines(self, source: str, limit: int = 3, *, exclude: str = "") -> list[int]:
+        """Data lines (loaded + quarantined) of the last `limit` snapshots loaded, newest first.
+
+        The completeness check compares a new file with these; `exclude` leaves out the file
+        being judged when it is read again.
+        """
+        s = t.source_snapshots
+        query = (
+            sa.select(s.c.rows + s.c.quarantined)
+            .where(s.c.source == source, s.c.name != exclude)
+            .order_by(s.c.loaded_at.desc(), s.c.name.desc())
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            return [int(n) for n in conn.execute(query).scalars()]

@@ -67,7 +67,12 @@ def test_a_new_snapshot_sends_only_the_changed_pairs(stack):
 def test_bad_source_rows_are_quarantined_with_file_and_line(stack):
     result = run_job(stack, INVENTORY_SYNC_JOB)
     assert result.success
-    assert materialization(result, "sources", "sap_assortment")["quarantined"] >= 4
+    sap = materialization(result, "sources", "sap_assortment")
+    assert sap["quarantined"] >= 3 and sap["fields_quarantined"] >= 1  # a bad barcode
+    assert (
+        sap["lines_total"]
+        == sap["lines_header"] + sap["lines_loaded"] + sap["lines_quarantined"] + sap["lines_blank"]
+    )
     assert materialization(result, "sources", "infor_stock")["quarantined"] >= 1
     quarantined = _store(stack).quarantine.list()
     assert set(quarantined["source"].to_list()) == {"sap", "infor"}
@@ -186,11 +191,36 @@ def test_an_empty_export_does_not_zero_the_shop(stack):
     assert sum(before.values()) > 0
     snapshot = sorted((stack.data_dir / "infor" / "stock").glob("stock_*.csv"))[-1]
     header = snapshot.read_text(encoding="utf-8-sig").splitlines()[0]
-    # Infor drops a cut-off file: the header and nothing else.
+    # Infor drops a cut-off file: the header and nothing else. It proves nothing is in stock
+    # no more than a lost file would, so every pair keeps what Ozon shows.
     snapshot.with_name("stock_20991231T000000.csv").write_text(header + "\n", encoding="utf-8")
     result = run_job(stack, INVENTORY_SYNC_JOB)
-    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert checks["stock_drop_within_limit"].passed is False
+    infor = materialization(result, "sources", "infor_stock")
+    assert infor["complete"] is False and infor["lines_total"] == 1
+    assert materialization(result, "inventory", "stock_sync")["sent"] == 0
+    assert _sandbox_stock(stack) == before
+
+
+def test_drop_gate_stops_a_push_that_would_zero_a_warehouse(stack):
+    assert run_job(stack, INVENTORY_SYNC_JOB).success
+    before = _sandbox_stock(stack)
+    snapshot = sorted((stack.data_dir / "infor" / "stock").glob("stock_*.csv"))[-1]
+    lines = snapshot.read_text(encoding="utf-8-sig").splitlines()
+    # A complete file by its own evidence that says SPB1 has nothing at all: the units of one
+    # warehouse collapse while the total stays within the limit, so only the per-warehouse
+    # measure catches it.
+    zeroed = [";".join([*f.split(";")[:2], "0", "0"]) if ";SPB1;" in f else f for f in lines[1:]]
+    snapshot.with_name("stock_20991231T000000.csv").write_text(
+        "\n".join([lines[0], *zeroed]) + "\n", encoding="utf-8"
+    )
+    result = run_job(stack, INVENTORY_SYNC_JOB)
+    assert materialization(result, "sources", "infor_stock")["complete"] is True
+    check = {e.check_name: e for e in result.get_asset_check_evaluations()}[
+        "stock_drop_within_limit"
+    ]
+    assert check.passed is False
+    measures = {p["measure"] for p in check.metadata["examples"].value}
+    assert "units_per_warehouse" in measures and "products_to_zero" in measures
     done = {e.materialization.asset_key for e in result.get_asset_materialization_events()}
     assert dg.AssetKey(["inventory", "stock_sync"]) not in done
     assert _sandbox_stock(stack) == before

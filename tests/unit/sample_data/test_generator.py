@@ -70,12 +70,15 @@ def test_planted_bad_rows_are_exactly_what_the_adapters_quarantine(
     assert reasons["duplicate_offer_id"].startswith("duplicate offer_id")
     assert reasons["negative_on_hand"].startswith("on_hand is negative")
 
-    assert sap.rows_loaded == generated.skus
+    # A bad barcode costs only the barcode: that row loads without it.
+    assert sap.rows_loaded == generated.skus + 1
+    assert [q.field for q in sap.quarantined if q.field] == ["barcode"]
     assert stock.rows_loaded == generated.stock_rows - 1
 
 
 def test_assortment_is_plausible(generated: GenerationSummary) -> None:
-    frame = FileDropSap(generated.out_dir).read_assortment().frame
+    # The planted bad barcode loads without its barcode; the rest are the generated products.
+    frame = FileDropSap(generated.out_dir).read_assortment().frame.drop_nulls("barcode")
 
     assert frame["offer_id"].is_unique().all()
     assert frame["barcode"].is_unique().all()
@@ -103,7 +106,8 @@ def test_without_bad_rows_everything_loads_and_valid_rows_are_unchanged(tmp_path
     clean_sap = FileDropSap(clean.out_dir).read_assortment()
     dirty_sap = FileDropSap(dirty.out_dir).read_assortment()
     assert clean.bad_row_count == 0 and clean_sap.quarantined == []
-    assert clean_sap.frame.equals(dirty_sap.frame)
+    # The planted bad barcode is an extra product that loads without its barcode.
+    assert clean_sap.frame.equals(dirty_sap.frame.drop_nulls("barcode"))
 
 
 def test_ean13_check_digit() -> None:

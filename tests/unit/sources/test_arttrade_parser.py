@@ -71,7 +71,7 @@ def test_messy_content_and_characteristics(tmp_path: Path) -> None:
             "content_20261201.csv",
             7,
         ): "image_urls has 'img.example.ru/3.jpg', which is not an http(s) URL",
-        ("content_20261201.csv", 9): "name is empty",
+        ("content_20261201.csv", 9): "the line has 1 fields, the header has 4 (separator ';')",
         ("content_20261201.csv", 10): "duplicate offer_id 'NVX-2' (first on line 4)",
         ("characteristics_20261201.csv", 4): "duplicate offer_id/attribute_name 'NVX-1/Объем' "
         "(first on line 2)",

@@ -96,22 +96,33 @@ def test_each_kind_of_bad_row_is_quarantined_and_the_rest_loads(write_file: Writ
 
     batch = parse_assortment(path)
 
-    assert batch.frame["offer_id"].to_list() == ["OK-1", "OK-2"]
+    # A bad optional field (barcode, weight) costs that field only: the row loads without it.
+    assert batch.frame["offer_id"].to_list() == ["OK-1", "BAD-EAN", "NEG", "OK-2"]
+    loaded = {r["offer_id"]: r for r in batch.frame.to_dicts()}
+    assert loaded["BAD-EAN"]["barcode"] is None and loaded["NEG"]["weight_g"] is None
+    assert loaded["NEG"]["barcode"] == "4600000000053"
     assert batch.frame.row(0, named=True)["name"].startswith("Шампунь")  # the first one wins
-    found = {q.line: q.reason for q in batch.quarantined}
-    assert sorted(found) == [3, 4, 5, 6, 7, 8, 9]
-    assert found[3] == "offer_id is empty"
-    assert "base_price is not a number: '12,3,4'" in found[4]
-    assert "bad check digit (expected 5)" in found[5]
-    assert "vat '18' is not an Ozon VAT rate" in found[6]
-    assert "offer_id is 51 characters long (max 50)" in found[7]
-    assert found[8] == "duplicate offer_id 'OK-1' (first on line 2)"
-    assert "weight_g is negative" in found[9]
+    rows = {q.line: q.reason for q in batch.quarantined if q.field is None}
+    fields = {q.line: (q.field, q.reason) for q in batch.quarantined if q.field is not None}
+    assert sorted(rows) == [3, 4, 6, 7, 8]
+    assert rows[3] == "offer_id is empty"
+    assert "base_price is not a number: '12,3,4'" in rows[4]
+    assert "vat '18' is not an Ozon VAT rate" in rows[6]
+    assert "offer_id is 51 characters long (max 50)" in rows[7]
+    assert rows[8] == "duplicate offer_id 'OK-1' (first on line 2)"
+    assert fields[5][0] == "barcode" and "bad check digit (expected 5)" in fields[5][1]
+    assert fields[9][0] == "weight_g" and "weight_g is negative" in fields[9][1]
+    assert fields[9][1].endswith("row loaded without weight_g")
     for q in batch.quarantined:
         assert q.source == "sap"
         assert q.file == "assortment_2026.csv"
         assert q.raw == lines[q.line - 1]
-    assert (batch.rows_read, batch.rows_loaded, batch.rows_quarantined) == (9, 2, 7)
+    assert (batch.rows_read, batch.rows_loaded, batch.rows_quarantined) == (9, 4, 5)
+    assert batch.fields_quarantined == 2
+    assert (batch.lines.total, batch.lines.loaded, batch.lines.quarantined) == (10, 4, 5)
+    # The bad rows' products are held, not treated as gone; the duplicate is not.
+    assert sorted(batch.held["offer_id"].to_list()) == ["BAD-PRICE", "BAD-VAT"]
+    assert batch.unidentified == 2  # the empty and the over-long offer_id
 
 
 def test_stock_bad_rows_and_duplicates_per_offer_and_site(write_file: WriteFile) -> None:
@@ -198,9 +209,8 @@ def test_unreadable_file_raises_source_file_error(tmp_path: Path) -> None:
         parse_stock(tmp_path / "missing.csv")
 
 
-def test_large_stock_file_parses_quickly(tmp_path: Path) -> None:
-    import time
-
+def test_a_large_stock_file_is_read_whole_and_every_line_accounted_for(tmp_path: Path) -> None:
+    # Speed is shown by `novex bench`, not asserted here: this checks the bulk path at size.
     n = 300_000
     frame = pl.DataFrame(
         {
@@ -213,9 +223,8 @@ def test_large_stock_file_parses_quickly(tmp_path: Path) -> None:
     path = tmp_path / "stock.csv"
     frame.write_csv(path, separator=";")
 
-    started = time.perf_counter()
     batch = parse_stock(path)
-    elapsed = time.perf_counter() - started
 
     assert batch.rows_loaded == n
-    assert elapsed < 5, f"{n} rows took {elapsed:.1f} s"
+    assert batch.frame["on_hand"].sum() == sum(i % 500 for i in range(n))
+    assert (batch.lines.total, batch.lines.loaded) == (n + 1, n)
