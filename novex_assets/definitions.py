@@ -39,6 +39,7 @@ def default_resources() -> dict[str, Any]:
             client_id=os.environ.get("OZON_CLIENT_ID", settings.ozon.main.client_id),
             api_key=dg.EnvVar(settings.ozon.main.api_key_env),
             time_scale=float(os.environ.get("OZON_TIME_SCALE", "1")),
+            timeout_s=float(os.environ.get("OZON_TIMEOUT_S") or settings.sync.ozon_timeout_s),
         ),
         "sap": FileDropSapResource(data_dir=data_dir),
         "infor": FileDropInforResource(data_dir=data_dir),

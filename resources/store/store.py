@@ -9,8 +9,10 @@ from sqlalchemy.engine import Engine
 from resources.store.audit import AuditRepo
 from resources.store.engine import create_store_engine, safe_url
 from resources.store.inventory import InventoryRepo
+from resources.store.leases import LeaseRepo
 from resources.store.migrate import upgrade
 from resources.store.quarantine import QuarantineRepo
+from resources.store.ratebudget import BudgetRepo
 from resources.store.snapshots import SnapshotRepo
 
 
@@ -23,6 +25,11 @@ class Store:
         self.quarantine = QuarantineRepo(self.engine)
         self.audit = AuditRepo(self.engine)
         self.snapshots = SnapshotRepo(self.engine)
+        self.leases = LeaseRepo(self.engine)
+
+    def rate_budget(self, client_id: str) -> BudgetRepo:
+        """The Ozon rate budget of one account, shared by every process pushing for it."""
+        return BudgetRepo(self.engine, client_id)
 
     @property
     def url(self) -> str:
