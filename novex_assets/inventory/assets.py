@@ -210,8 +210,12 @@ def _holder(context: dg.AssetExecutionContext) -> str:
     key=["inventory", "stock_sync"],
     group_name=INVENTORY,
     kinds={"ozon"},
-    # Ozon refuses stock for a card whose price was never accepted: prices go first.
-    deps=[stock_levels, ozon_cards_asset, dg.AssetKey(["inventory", "price_sync"])],
+    deps=[stock_levels, ozon_cards_asset],
+    # Ozon refuses stock for a card whose price was never accepted, so prices go first: the
+    # executor starts this step after every other ready step (price_sync included), and pairs
+    # of cards without an accepted price are held back by the data, not by timing. Not a
+    # Dagster dependency on price_sync: a blocked price gate must not stop every stock push.
+    op_tags={"dagster/priority": "-1"},
     description="Changed stock pushed to Ozon in batches of 100 within Ozon's limits, one push "
     "per account at a time; pairs of cards without an accepted price wait; errors kept for retry.",
 )
@@ -241,7 +245,7 @@ def stock_sync(
             superseded_errors(repo.open_sync_errors("stock"), all_changes, state, keys)
         )
         changes, without_card = on_ozon(all_changes, repo.products())
-        changes, held = hold_without_price(changes, repo.ozon_price_state())
+        changes, held = hold_without_price(changes, repo.ozon_price_state(), state)
         context.log.info(
             f"{changes.height} (offer, warehouse) pairs differ from Ozon ({STOCKS_UPDATE}); "
             f"{held.height} wait for their card's price; {closed} superseded error(s) closed"

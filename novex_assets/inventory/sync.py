@@ -292,21 +292,25 @@ def push_prices(
 
 
 def hold_without_price(
-    changes: pl.DataFrame, accepted_prices: pl.DataFrame
+    changes: pl.DataFrame, accepted_prices: pl.DataFrame, accepted_stock: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split stock changes into those to send and those whose card has no accepted price yet.
 
     Ozon refuses stock for a card whose price was never sent (``PRICE_IS_NOT_SENT``); such
-    pairs wait for ``price_sync`` to get the price accepted instead of earning an error.
-    Pairs going to 0 are never held: zero stock is what a card without a price shows anyway.
+    pairs wait for ``price_sync`` to get the price accepted instead of earning an error. A pair
+    that Ozon holds stock for and that must go to 0 is never held: stopping sales of goods we no
+    longer have comes before everything else.
     """
+    keys = ["offer_id", "warehouse_id"]
     priced = accepted_prices.select(pl.col("offer_id").cast(pl.String)).unique()
-    needs_price = pl.col("stock") > 0
-    ready = changes.filter(~needs_price).vstack(
-        changes.filter(needs_price).join(priced, on="offer_id", how="semi")
+    on_sale = accepted_stock.filter(pl.col("stock") > 0).select(
+        pl.col("offer_id").cast(pl.String), pl.col("warehouse_id").cast(pl.Int64)
     )
-    held = changes.filter(needs_price).join(priced, on="offer_id", how="anti")
-    return ready.sort("offer_id", "warehouse_id"), held
+    unpriced = changes.join(priced, on="offer_id", how="anti")
+    withdrawals = unpriced.filter(pl.col("stock") == 0).join(on_sale, on=keys, how="semi")
+    held = unpriced.join(withdrawals.select(keys), on=keys, how="anti")
+    ready = changes.join(held.select(keys), on=keys, how="anti")
+    return ready.sort(keys), held
 
 
 def superseded_errors(
