@@ -146,7 +146,7 @@ GLOBAL_RATE = Rate(50, 1.0)
 WINDOW_SAFETY = 1.03
 # Request windows count each call from the moment its reply came back (``settle``), which is
 # after Ozon counted it, so transit jitter is already covered and only a hair of margin is left.
-REQUEST_WINDOW_SAFETY = 1.005
+REQUEST_WINDOW_SAFETY = 1.002
 
 # The product create/update family shares one per-minute item-operations limit per account
 # (``operation_limits`` of /v4/product/info/limit).
@@ -248,6 +248,7 @@ class RateLimiter:
         self.origin = uuid.uuid4().hex
         self._journal: BudgetJournal | None = None
         self._journal_seen: dict[int, float] = {}
+        self._unsettled: dict[tuple[str, float], list[list[Hashable]]] = {}
         for limits in self._limits.values():
             budget = limits.items
             if budget is not None and budget.limit is not None and budget.limit > 0:
@@ -332,7 +333,14 @@ class RateLimiter:
             logger.info(
                 "rate limit: %d item(s) of %s held back for a later run", len(deferred), path
             )
-        self._journal_record(path, [keys[i] for i in admitted] if rule is not None else [])
+        if self._journal is not None and self._journaled(path):
+            # Written when the call's attempt ends (settle), off the path to Ozon.
+            with self._lock:
+                if len(self._unsettled) > 4096:
+                    self._unsettled.clear()
+                self._unsettled.setdefault((path, stamp), []).append(
+                    [keys[i] for i in admitted] if rule else []
+                )
         return Reservation(tuple(admitted), tuple(deferred), waited, stamp)
 
     def settle(self, path: str, stamp: float) -> None:
@@ -346,6 +354,12 @@ class RateLimiter:
             now = self.clock.monotonic()
             for window in [self._global, *self._requests.get(path, ())]:
                 window.move(stamp, now)
+            waiting = self._unsettled.get((path, stamp))
+            keys = waiting.pop() if waiting else None
+            if waiting is not None and not waiting:
+                del self._unsettled[(path, stamp)]
+        if keys is not None:
+            self._journal_record(path, keys)
 
     # --- sharing the budget between processes --------------------------------------------
 
@@ -365,7 +379,8 @@ class RateLimiter:
 
         Calls and item sends that other processes recorded and that Ozon's windows still hold
         are counted here first, so the next reservation waits for them; this limiter's own
-        reservations are recorded from now on. Returns how many calls and items were loaded.
+        calls are recorded from now on, as each attempt ends (:meth:`settle`). Returns how many
+        calls and items were loaded.
         """
         loaded = {"calls": 0, "items": 0}
         wall = datetime.now(UTC)

@@ -215,13 +215,14 @@ def test_a_second_limiter_learns_the_first_ones_calls_and_pairs_from_the_journal
     first = RateLimiter(clock=clock)
     first.attach_journal(journal)
     pair = (("offer", "A"), 1)
-    first.reserve(STOCKS, [pair])
+    first.settle(STOCKS, first.reserve(STOCKS, [pair]).stamp)
     for _ in range(79):
-        first.acquire(STOCKS)
+        first.settle(STOCKS, first.reserve(STOCKS, []).stamp)
     second = RateLimiter(clock=clock)
     assert second.attach_journal(journal) == {"calls": 80, "items": 1}
     assert second.attach_journal(journal) == {"calls": 0, "items": 0}  # no double counting
     reservation = second.reserve(STOCKS, [pair])
+    second.settle(STOCKS, reservation.stamp)
     assert reservation.admitted == (0,)
     assert reservation.waited_s > 55  # the minute's 80 calls (the wall clock stood still here)
     assert first.attach_journal(journal)["calls"] == 1  # the second one's call, not its own
