@@ -8,10 +8,11 @@ nothing: what Ozon accepted is recorded, the rest is still "changed" on the next
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
 import polars as pl
@@ -96,40 +97,39 @@ class _Pusher:
         report = SyncReport(kind=self.kind, changed=changes.height, open_errors_before=open_errors)
         codes: Counter[str] = Counter()
         started = time.perf_counter()
-        batches = iter(enumerate(_chunks(changes, self.batch_size), start=1))
         total_batches = -(-changes.height // self.batch_size)
         consecutive_failures = 0
         fatal: BaseException | None = None
-        in_flight: dict[Future[tuple[pl.DataFrame, pl.DataFrame]], pl.DataFrame] = {}
-        stopping = False
+        stop = threading.Event()
+
+        def send(batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+            # Checked as each batch starts: after a stop nothing more leaves for Ozon.
+            if stop.is_set() or (self.guard is not None and self.guard.lost):
+                return None
+            return self.send(batch)
+
+        # Every batch is queued at once; the pool sends `concurrency` at a time while this thread
+        # records outcomes as they come back, so recording never holds the next call up.
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix=f"push-{self.kind}") as pool:
-            while True:
-                while not stopping and len(in_flight) < self.concurrency:
-                    if self.guard is not None and self.guard.lost:
-                        report.aborted = (
-                            "the push lease was taken over by another run; "
-                            f"{changes.height - report.sent} items left for the next run"
-                        )
-                        self.log(f"{self.kind}: stopping: {report.aborted}")
-                        stopping = True
-                        break
-                    step = next(batches, None)
-                    if step is None:
-                        stopping = True
-                        break
-                    in_flight[pool.submit(self.send, step[1])] = step[1]
-                if not in_flight:
-                    break
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            futures = {
+                pool.submit(send, batch): batch for batch in _chunks(changes, self.batch_size)
+            }
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                outcomes: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
                 for future in done:
-                    batch = in_flight.pop(future)
+                    batch = futures[future]
                     try:
-                        accepted, rejected = future.result()
+                        outcome = future.result()
+                        if outcome is None:
+                            continue  # not sent: the push stopped before this batch
+                        accepted, rejected = outcome
                         consecutive_failures = 0
                     except (OzonAuthError, OzonForbiddenError) as exc:
-                        # Nothing else will pass either: finish what is in flight, then raise.
+                        # Nothing else will pass either: stop sending, then raise.
                         fatal = fatal or exc
-                        stopping = True
+                        stop.set()
                         continue
                     except OzonError as exc:
                         # The whole batch failed after the client's retries: keep it as open
@@ -141,7 +141,14 @@ class _Pusher:
                         rejected = batch.with_columns(
                             code=pl.lit(_error_code(exc)), message=pl.lit(str(exc))
                         )
-                    self.record(accepted, rejected)
+                    outcomes.append((batch, accepted, rejected))
+                if not outcomes:
+                    continue
+                # Batches that came back together are committed together, in one transaction.
+                self.record(
+                    pl.concat([a for _, a, _ in outcomes]), pl.concat([r for _, _, r in outcomes])
+                )
+                for batch, accepted, rejected in outcomes:
                     self._count(report, codes, batch, accepted, rejected)
                     if report.batches % 50 == 0 or report.batches == total_batches:
                         self.log(
@@ -149,14 +156,14 @@ class _Pusher:
                             f"{report.accepted} accepted, {report.rejected} rejected, "
                             f"{report.deferred} deferred"
                         )
-                    if consecutive_failures >= MAX_CONSECUTIVE_FAILED_BATCHES and not stopping:
-                        stopping = True
-                        report.aborted = (
-                            f"{consecutive_failures} batches in a row failed; "
-                            f"{changes.height - report.sent - _rows(in_flight)} items left "
-                            "for the next run"
-                        )
-                        self.log(f"{self.kind}: stopping early: {report.aborted}")
+                if consecutive_failures >= MAX_CONSECUTIVE_FAILED_BATCHES and not stop.is_set():
+                    stop.set()
+                    report.aborted = f"{consecutive_failures} batches in a row failed"
+        if report.aborted is None and self.guard is not None and self.guard.lost:
+            report.aborted = "the push lease was taken over by another run"
+        if report.aborted is not None:
+            report.aborted += f"; {changes.height - report.sent} items left for the next run"
+            self.log(f"{self.kind}: stopping early: {report.aborted}")
         report.seconds = round(time.perf_counter() - started, 3)
         report.error_codes = dict(codes.most_common())
         if fatal is not None:
@@ -178,10 +185,6 @@ class _Pusher:
         report.deferred += deferred
         report.rejected += rejected.height - deferred
         codes.update(rejected["code"].to_list())
-
-
-def _rows(in_flight: dict[Any, pl.DataFrame]) -> int:
-    return sum(batch.height for batch in in_flight.values())
 
 
 def _split(
