@@ -14,14 +14,20 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import resource
+import shutil
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 import polars as pl
 
 from novex_assets.inventory.diff import changed_prices, changed_stock
@@ -30,6 +36,7 @@ from novex_assets.inventory.stock import compute_stock_levels
 from novex_assets.inventory.sync import DEFAULT_CONCURRENCY, push_stock
 from novex_assets.settings import load_settings
 from ozon_sandbox.config import FaultSettings
+from ozon_sandbox.testing import SandboxAdmin
 from resources.ozon import OzonClient
 from resources.ozon.constants import STOCKS_BATCH_MAX, STOCKS_UPDATE
 from resources.ozon.ratelimit import RateLimiter
@@ -41,12 +48,69 @@ STOCK_WINDOW_S = 60.0
 # The client's timeout in Ozon seconds (30 s against a 60 s window in production), scaled with
 # the clock like every other wait, so a hung call costs the sweep what it would at Ozon.
 OZON_TIMEOUT_S = 30.0
+BENCH_API_KEY = "bench-key"
 
 
 def floor_seconds(calls: int, time_factor: float) -> float:
     """Least real time Ozon's window allows for ``calls`` stock calls (the first 80 are free)."""
     windows = max(math.ceil(calls / STOCK_LIMIT_PER_MIN) - 1, 0)
     return windows * STOCK_WINDOW_S / time_factor
+
+
+@contextmanager
+def _sandbox_process(
+    data_dir: Path, time_factor: float, client_id: str, api_key: str, cards: int
+) -> Iterator[str]:
+    """The sandbox in a process of its own, seeded from ``data_dir``; yields its URL.
+
+    Ozon answers from its own machines: a sandbox sharing this process's interpreter would make
+    every reply wait for the client's bookkeeping, which Ozon's replies never do.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "NOVEX_BENCH_SANDBOX_KEY": api_key}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from novex_cli.main import cli; cli()",
+            "sandbox",
+            "--port",
+            str(port),
+            "--time-factor",
+            str(time_factor),
+            "--state-file",
+            "",
+            "--client-id",
+            client_id,
+            "--api-key-env",
+            "NOVEX_BENCH_SANDBOX_KEY",
+            "--seed-from",
+            str(data_dir),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        admin = SandboxAdmin(url)
+        deadline = time.monotonic() + 300
+        while True:  # up, and seeded with all ``cards`` (they arrive once the server is up)
+            try:
+                if len(admin.products(client_id)) >= cards and admin.warehouses(client_id):
+                    break
+            except (httpx.HTTPError, RuntimeError):
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox process did not come up")
+            time.sleep(0.5)
+        admin.close()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def sweep(
@@ -58,32 +122,39 @@ def sweep(
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> dict[str, Any]:
     """(a): push every (offer, warehouse) pair once; time over the floor, rejections, losses."""
-    from novex_cli.stack import start_stack
+    from sample_data.generator import generate
 
     label = "faults" if faults is not None else "clean"
-    stack = start_stack(workdir / f"sweep-{label}", skus=skus, seed=1, time_factor=time_factor)
-    try:
-        settings = stack.settings
-        sap = FileDropSap(stack.data_dir).read_assortment().frame
-        snapshot_ref = FileDropInfor(stack.data_dir).latest_stock_snapshot()
+    settings = load_settings()
+    root = workdir / f"sweep-{label}"
+    if root.exists():
+        shutil.rmtree(root)
+    data_dir = root / "data"
+    generate(data_dir, skus=skus, seed=1, sites=tuple(w.infor_site for w in settings.warehouses))
+    client_id = settings.ozon.main.client_id
+    sap = FileDropSap(data_dir).read_assortment().frame
+    cards = sap.filter(pl.col("ozon_enabled")).height
+    with _sandbox_process(data_dir, time_factor, client_id, BENCH_API_KEY, cards) as url:
+        admin = SandboxAdmin(url)
+        snapshot_ref = FileDropInfor(data_dir).latest_stock_snapshot()
         assert snapshot_ref is not None
-        infor = FileDropInfor(stack.data_dir).read_stock_snapshot(snapshot_ref).frame
-        store = Store(stack.store_url).migrate()
+        infor = FileDropInfor(data_dir).read_stock_snapshot(snapshot_ref).frame
+        store = Store(f"sqlite:///{(root / 'novex.sqlite').resolve()}").migrate()
         reserved = store.inventory.reserved_quantities()
         levels, _ = compute_stock_levels(sap, infor, reserved, settings)
         if faults is not None:
-            stack.server.admin.set_faults(stack.client_id, faults)
+            admin.set_faults(client_id, faults)
         timeout = OZON_TIMEOUT_S / time_factor
         with OzonClient(
-            stack.server.url,
-            stack.client_id,
-            stack.api_key,
+            url,
+            client_id,
+            BENCH_API_KEY,
             time_scale=time_factor,
             timeout=timeout,
             limiter=RateLimiter(time_scale=time_factor),
         ) as client:
             # As a push run does: the account's budget is shared through the store.
-            client.limiter.attach_journal(store.rate_budget(stack.client_id))
+            client.limiter.attach_journal(store.rate_budget(client_id))
             started = time.perf_counter()
             report = push_stock(
                 client,
@@ -95,9 +166,12 @@ def sweep(
                 concurrency=concurrency,
             )
             seconds = time.perf_counter() - started
-        log = stack.server.admin.requests(stack.client_id)
+            client.limiter.detach_journal()
+        log = admin.requests(client_id)
         method = log.methods[STOCKS_UPDATE]
-        on_ozon = stack.server.admin.stocks(stack.client_id)
+        on_ozon = admin.stocks(client_id)
+        admin.close()
+        store.dispose()
         lost = sum(
             1
             for offer_id, warehouse_id, stock in levels.select(
@@ -126,8 +200,6 @@ def sweep(
             "pairs_lost": lost,
             "real_time_at_ozon_speed_min": round(seconds * time_factor / 60, 1),
         }
-    finally:
-        stack.close()
 
 
 def _rss_mb() -> float:

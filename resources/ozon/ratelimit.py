@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
+import queue
 import threading
 import time
 import uuid
@@ -78,6 +79,39 @@ class BudgetJournal(Protocol):
     def record(self, path: str, at: datetime, item_keys: Sequence[str], origin: str) -> None:
         """Remember one call to ``path`` sent at ``at`` carrying items with these keys."""
         ...
+
+
+class _JournalWriter:
+    """Writes a limiter's calls to the journal from a thread of its own.
+
+    A call waiting for the database would hold its worker back from the next call; the writes
+    are queued instead and flushed when the push ends (before its lease is given up).
+    """
+
+    def __init__(self, journal: BudgetJournal) -> None:
+        self.journal = journal
+        self._queue: queue.Queue[tuple[str, datetime, list[str], str] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="rate-journal", daemon=True)
+        self._thread.start()
+
+    def put(self, path: str, at: datetime, keys: list[str], origin: str) -> None:
+        self._queue.put((path, at, keys, origin))
+
+    def _run(self) -> None:
+        while True:
+            entry = self._queue.get()
+            if entry is None:
+                return
+            try:
+                self.journal.record(*entry)
+            except Exception:
+                # Not fatal: this process still keeps the limits; only the sharing is weaker.
+                logger.warning("rate limit: could not record a call of %s", entry[0], exc_info=True)
+
+    def close(self, timeout: float = 60.0) -> None:
+        """Write what is queued, then stop."""
+        self._queue.put(None)
+        self._thread.join(timeout)
 
 
 def encode_key(key: Hashable) -> str:
@@ -246,7 +280,7 @@ class RateLimiter:
         self._budgets: dict[str, _Window] = {}
         # Sharing with other processes (see attach_journal); our own calls carry this origin.
         self.origin = uuid.uuid4().hex
-        self._journal: BudgetJournal | None = None
+        self._journal: _JournalWriter | None = None
         self._journal_seen: dict[int, float] = {}
         self._unsettled: dict[tuple[str, float], list[list[Hashable]]] = {}
         for limits in self._limits.values():
@@ -418,7 +452,9 @@ class RateLimiter:
                 self._journal_seen = {i: s for i, s in self._journal_seen.items() if s > horizon}
             loaded["calls"] += len(fresh_calls)
             loaded["items"] += len(fresh_items)
-        self._journal = journal
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = _JournalWriter(journal)
         if loaded["calls"] or loaded["items"]:
             logger.info(
                 "rate limit: %d call(s) and %d item send(s) by other runs still count",
@@ -428,18 +464,16 @@ class RateLimiter:
         return loaded
 
     def detach_journal(self) -> None:
-        """Stop recording to the journal (the push that attached it is over)."""
-        self._journal = None
+        """Write the calls still queued and stop recording (the push that attached it is over)."""
+        writer, self._journal = self._journal, None
+        if writer is not None:
+            writer.close()
 
     def _journal_record(self, path: str, keys: Sequence[Hashable]) -> None:
-        journal = self._journal
-        if journal is None or not self._journaled(path):
+        writer = self._journal
+        if writer is None or not self._journaled(path):
             return
-        try:
-            journal.record(path, datetime.now(UTC), [encode_key(k) for k in keys], self.origin)
-        except Exception:
-            # Not fatal: this process still keeps the limits; only the sharing is weaker.
-            logger.warning("rate limit: could not record a call of %s", path, exc_info=True)
+        writer.put(path, datetime.now(UTC), [encode_key(k) for k in keys], self.origin)
 
     def note_rejected(self, path: str, message: str = "") -> float:
         """Ozon answered 429 without Retry-After: its window is fuller than ours knew.

@@ -59,6 +59,7 @@ def test_a_run_right_after_another_waits_out_its_pairs_via_the_store(slow_sandbo
         with _process(slow_sandbox) as first:
             assert first.limiter.attach_journal(budget) == {"calls": 0, "items": 0}
             assert all(r.updated for r in first.stocks.update(_items(offers, 1)))
+            first.limiter.detach_journal()  # as a push does when it ends
         with _process(slow_sandbox) as second:
             loaded = second.limiter.attach_journal(budget)
             assert loaded == {"calls": 2, "items": 150}

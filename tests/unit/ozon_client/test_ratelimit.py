@@ -218,6 +218,7 @@ def test_a_second_limiter_learns_the_first_ones_calls_and_pairs_from_the_journal
     first.settle(STOCKS, first.reserve(STOCKS, [pair]).stamp)
     for _ in range(79):
         first.settle(STOCKS, first.reserve(STOCKS, []).stamp)
+    first.detach_journal()  # the push is over: its queued calls are written
     second = RateLimiter(clock=clock)
     assert second.attach_journal(journal) == {"calls": 80, "items": 1}
     assert second.attach_journal(journal) == {"calls": 0, "items": 0}  # no double counting
@@ -225,4 +226,5 @@ def test_a_second_limiter_learns_the_first_ones_calls_and_pairs_from_the_journal
     second.settle(STOCKS, reservation.stamp)
     assert reservation.admitted == (0,)
     assert reservation.waited_s > 55  # the minute's 80 calls (the wall clock stood still here)
+    second.detach_journal()
     assert first.attach_journal(journal)["calls"] == 1  # the second one's call, not its own
