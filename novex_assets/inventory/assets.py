@@ -144,6 +144,10 @@ def price_levels(
     return dg.MaterializeResult(metadata=stats.model_dump())
 
 
+def _holder(context: dg.AssetExecutionContext) -> str:
+    return f"run {context.run_id} {context.asset_key.to_user_string()}"
+
+
 def _reconciliation(
     kind: str, what: str, reconcile: Callable[..., ReconcileResult]
 ) -> dg.AssetsDefinition:
@@ -157,10 +161,28 @@ def _reconciliation(
         description=description,
     )
     def _asset(
-        context: dg.AssetExecutionContext, ozon: OzonResource, store: StoreResource
+        context: dg.AssetExecutionContext,
+        ozon: OzonResource,
+        store: StoreResource,
+        settings: SettingsResource,
     ) -> dg.MaterializeResult:
-        with ozon.get_client() as client:
-            result = reconcile(client, store.get_store().inventory, log=context.log.info)
+        the_store = store.get_store()
+        # Under the account's lease: a read-back during another run's push would "correct" our
+        # record to values that push is about to replace.
+        with (
+            ozon.get_client() as client,
+            account_push(
+                the_store,
+                client,
+                holder=_holder(context),
+                settings=settings.get().sync,
+                log=context.log.info,
+            ) as push,
+        ):
+            if push.skipped:
+                context.log.warning(push.skipped)
+                return dg.MaterializeResult(metadata={"skipped": push.skipped})
+            result = reconcile(client, the_store.inventory, log=context.log.info)
         return dg.MaterializeResult(metadata=result.model_dump())
 
     return _asset
@@ -200,10 +222,6 @@ def _skipped(context: dg.AssetExecutionContext, push: AccountPush) -> dg.Materia
             "rejected": 0,
         }
     )
-
-
-def _holder(context: dg.AssetExecutionContext) -> str:
-    return f"run {context.run_id} {context.asset_key.to_user_string()}"
 
 
 @dg.asset(

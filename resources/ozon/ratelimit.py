@@ -282,7 +282,6 @@ class RateLimiter:
         self.origin = uuid.uuid4().hex
         self._journal: _JournalWriter | None = None
         self._journal_seen: dict[int, float] = {}
-        self._unsettled: dict[tuple[str, float], list[list[Hashable]]] = {}
         for limits in self._limits.values():
             budget = limits.items
             if budget is not None and budget.limit is not None and budget.limit > 0:
@@ -367,14 +366,9 @@ class RateLimiter:
             logger.info(
                 "rate limit: %d item(s) of %s held back for a later run", len(deferred), path
             )
-        if self._journal is not None and self._journaled(path):
-            # Written when the call's attempt ends (settle), off the path to Ozon.
-            with self._lock:
-                if len(self._unsettled) > 4096:
-                    self._unsettled.clear()
-                self._unsettled.setdefault((path, stamp), []).append(
-                    [keys[i] for i in admitted] if rule else []
-                )
+        # Queued now, written by the journal's own thread: a process killed right after sending
+        # still leaves its call for the next one to see.
+        self._journal_record(path, [keys[i] for i in admitted] if rule is not None else [])
         return Reservation(tuple(admitted), tuple(deferred), waited, stamp)
 
     def settle(self, path: str, stamp: float) -> None:
@@ -388,12 +382,6 @@ class RateLimiter:
             now = self.clock.monotonic()
             for window in [self._global, *self._requests.get(path, ())]:
                 window.move(stamp, now)
-            waiting = self._unsettled.get((path, stamp))
-            keys = waiting.pop() if waiting else None
-            if waiting is not None and not waiting:
-                del self._unsettled[(path, stamp)]
-        if keys is not None:
-            self._journal_record(path, keys)
 
     # --- sharing the budget between processes --------------------------------------------
 
@@ -413,8 +401,8 @@ class RateLimiter:
 
         Calls and item sends that other processes recorded and that Ozon's windows still hold
         are counted here first, so the next reservation waits for them; this limiter's own
-        calls are recorded from now on, as each attempt ends (:meth:`settle`). Returns how many
-        calls and items were loaded.
+        calls are recorded from now on, as they are reserved. Returns how many calls and items
+        were loaded.
         """
         loaded = {"calls": 0, "items": 0}
         wall = datetime.now(UTC)

@@ -6,7 +6,11 @@ the sandbox enforces Ozon's limits on a scaled clock over real HTTP.
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +96,58 @@ def test_a_429_is_waited_out_in_full_not_burned_in_quick_retries(store_url):
         assert method.rejected_by_limit == 1  # one refusal taught the limiter the window
     finally:
         server.stop()
+
+
+_KILLED_PROCESS = """
+import sys, time
+from resources.ozon import OzonClient, StockUpdate
+from resources.ozon.ratelimit import RateLimiter
+from resources.store.store import Store
+url, client_id, key, store_url, factor, warehouse = sys.argv[1:7]
+offers = sys.argv[7:]
+store = Store(store_url)
+limiter = RateLimiter(time_scale=float(factor))
+limiter.attach_journal(store.rate_budget(client_id))
+client = OzonClient(url, client_id, key, time_scale=float(factor), limiter=limiter)
+client.stocks.update(
+    [StockUpdate(offer_id=o, warehouse_id=int(warehouse), stock=1) for o in offers]
+)
+while store.engine.connect().exec_driver_sql("SELECT count(*) FROM ozon_calls").scalar() < 2:
+    time.sleep(0.01)
+print("sent", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_run_right_after_a_killed_one_waits_out_what_the_killed_one_sent(slow_sandbox, store_url):
+    offers = seed_catalog(slow_sandbox.admin, 150)
+    with Store(store_url) as store:
+        store.migrate()
+    killed = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _KILLED_PROCESS,
+            slow_sandbox.url,
+            CLIENT_ID,
+            API_KEY,
+            store_url,
+            str(TIME_FACTOR),
+            str(WAREHOUSE_IDS[0]),
+            *offers,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    try:
+        assert killed.stdout is not None and killed.stdout.readline().strip() == "sent"
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    with Store(store_url) as store, _process(slow_sandbox) as after:
+        assert after.limiter.attach_journal(store.rate_budget(CLIENT_ID))["items"] == 150
+        results = after.stocks.update(_items(offers, 2))
+    assert all(r.updated and not r.errors for r in results)
+    method = slow_sandbox.admin.requests(CLIENT_ID).methods[STOCKS_UPDATE]
+    assert method.item_errors == {} and method.rejected_by_limit == 0

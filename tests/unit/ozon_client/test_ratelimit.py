@@ -215,9 +215,9 @@ def test_a_second_limiter_learns_the_first_ones_calls_and_pairs_from_the_journal
     first = RateLimiter(clock=clock)
     first.attach_journal(journal)
     pair = (("offer", "A"), 1)
-    first.settle(STOCKS, first.reserve(STOCKS, [pair]).stamp)
+    first.reserve(STOCKS, [pair])
     for _ in range(79):
-        first.settle(STOCKS, first.reserve(STOCKS, []).stamp)
+        first.acquire(STOCKS)
     first.detach_journal()  # the push is over: its queued calls are written
     second = RateLimiter(clock=clock)
     assert second.attach_journal(journal) == {"calls": 80, "items": 1}
