@@ -43,6 +43,7 @@ def default_resources(settings: NovexSettings | None = None) -> dict[str, Any]:
         "ozon": OzonResource(
             default_client_id=settings.ozon.main.client_id,
             api_key=dg.EnvVar(settings.ozon.main.api_key_env),
+            default_timeout_s=settings.sync.ozon_timeout_s,
         ),
         "sap": FileDropSapResource(),
         "infor": FileDropInforResource(),

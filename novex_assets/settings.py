@@ -204,6 +204,11 @@ class SyncSettings(_Strict):
     snapshot_sensor_interval_s: int = Field(default=60, ge=5)
     reconcile_cron: str = "17 * * * *"
     price_sync_cron: str = "*/30 * * * *"
+    # Pushing to Ozon: calls in flight, per-call timeout, and the account's push lease.
+    push_concurrency: int = Field(default=4, ge=1, le=16)
+    ozon_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    push_lease_ttl_s: float = Field(default=120.0, ge=1, le=3600)
+    push_lease_wait_s: float = Field(default=900.0, ge=0, le=86400)
 
     @field_validator("reconcile_cron", "price_sync_cron")
     @classmethod

@@ -113,11 +113,24 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
     "Ozon's 80 requests/min become 80x this per minute.",
 )
 @click.option("--workdir", default="var/bench", show_default=True, type=click.Path(path_type=Path))
-def bench(skus: int, big: int, time_factor: float, workdir: Path) -> None:
-    """Measure (a) rate-limit use on a full stock sweep and (b) the local cycle vs reading."""
+@click.option("--rate-5xx", default=0.10, show_default=True, help="5xx share in the faulty sweep.")
+@click.option(
+    "--hung-rate", default=0.02, show_default=True, help="Hung calls in the faulty sweep."
+)
+def bench(
+    skus: int, big: int, time_factor: float, workdir: Path, rate_5xx: float, hung_rate: float
+) -> None:
+    """Measure (a) the stock sweep vs Ozon's floor, clean and faulty, (b) the local cycle."""
     from novex_cli.bench import run_bench
 
-    run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir)
+    run_bench(
+        skus=skus,
+        big=big,
+        time_factor=time_factor,
+        workdir=workdir,
+        rate_5xx=rate_5xx,
+        hung_rate=hung_rate,
+    )
 
 
 cli.add_command(mapping)

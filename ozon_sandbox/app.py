@@ -38,7 +38,7 @@ from ozon_sandbox.registry import (
     registered_background_tasks,
     run_ticks,
 )
-from ozon_sandbox.runtime import Sandbox
+from ozon_sandbox.runtime import Account, Sandbox
 
 logger = logging.getLogger("ozon_sandbox")
 
@@ -67,13 +67,21 @@ def _method_endpoint(
         if decision.error is not None:
             sandbox.log.record(client_id, path, decision.error.status, fault=decision.kind)
             return decision.error.response()
+        response = await _handle(request, client_id, account, decision.kind, now)
         if decision.delay_seconds:
+            # A slow reply: Ozon counted and applied the call on arrival; only the answer is
+            # late, so a client that timed out cannot tell whether it took effect.
             await asyncio.sleep(decision.delay_seconds)
-            now = sandbox.clock.monotonic()
+        return response
+
+    async def _handle(
+        request: Request, client_id: str, account: Account, fault: str | None, now: float
+    ) -> Response:
+        path = method.path
         try:
             account.limiter.admit_request(path, now)
         except OzonApiError as exc:
-            sandbox.log.record(client_id, path, exc.status, limited=True, fault=decision.kind)
+            sandbox.log.record(client_id, path, exc.status, limited=True, fault=fault)
             return exc.response()
         ctx = MethodContext(
             client_id=client_id,
@@ -98,17 +106,17 @@ def _method_endpoint(
             run_ticks(ctx, DOMAIN_MODULES)
             result = method.handler(ctx, body)
         except OzonApiError as exc:
-            sandbox.log.record(client_id, path, exc.status, fault=decision.kind)
+            sandbox.log.record(client_id, path, exc.status, fault=fault)
             return exc.response()
         except Exception:
             logger.exception("sandbox handler for %s failed", path)
-            sandbox.log.record(client_id, path, 500, fault=decision.kind)
+            sandbox.log.record(client_id, path, 500, fault=fault)
             return OzonApiError(500, 13, "Internal error").response()
         sandbox.log.record(
             client_id,
             path,
             200,
-            fault=decision.kind,
+            fault=fault,
             items=ctx.items,
             item_errors=ctx.item_errors,
         )

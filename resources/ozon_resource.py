@@ -18,6 +18,7 @@ from resources.ozon.constants import DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S
 BASE_URL_ENV = "OZON_API_URL"
 CLIENT_ID_ENV = "OZON_CLIENT_ID"
 TIME_SCALE_ENV = "OZON_TIME_SCALE"
+TIMEOUT_ENV = "OZON_TIMEOUT_S"
 # The default is the local sandbox, never real Ozon: production names its URL explicitly.
 LOCAL_SANDBOX_URL = "http://127.0.0.1:8765"
 
@@ -54,8 +55,14 @@ class OzonResource(dg.ConfigurableResource):
         "(1 for real Ozon; match the sandbox's scale in demos and benchmarks). "
         f"Unset: ${TIME_SCALE_ENV}, else 1.",
     )
-    timeout_s: float = Field(
-        default=DEFAULT_TIMEOUT_S, gt=0, description="Seconds allowed per HTTP attempt."
+    timeout_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds allowed per HTTP attempt. "
+        f"Unset: ${TIMEOUT_ENV}, else default_timeout_s, else {DEFAULT_TIMEOUT_S}.",
+    )
+    default_timeout_s: float | None = Field(
+        default=None, gt=0, description="The config's `sync.ozon_timeout_s`."
     )
     max_attempts: int = Field(
         default=DEFAULT_MAX_ATTEMPTS,
@@ -92,6 +99,21 @@ class OzonResource(dg.ConfigurableResource):
             raise OzonConfigError(f"${TIME_SCALE_ENV} must be a positive number, got {raw!r}")
         return value
 
+    def resolved_timeout_s(self) -> float:
+        """Seconds per attempt: config, else `$OZON_TIMEOUT_S`, else the config file's value."""
+        if self.timeout_s is not None:
+            return self.timeout_s
+        raw = os.environ.get(TIMEOUT_ENV, "").strip()
+        if not raw:
+            return self.default_timeout_s or DEFAULT_TIMEOUT_S
+        try:
+            value = float(raw)
+        except ValueError:
+            value = 0.0
+        if not value > 0:
+            raise OzonConfigError(f"${TIMEOUT_ENV} must be a positive number, got {raw!r}")
+        return value
+
     def get_client(self) -> OzonClient:
         """A new client; use it as a context manager so its HTTP connections are closed."""
         return OzonClient(
@@ -99,6 +121,6 @@ class OzonResource(dg.ConfigurableResource):
             self.resolved_client_id(),
             self.api_key,
             time_scale=self.resolved_time_scale(),
-            timeout=self.timeout_s,
+            timeout=self.resolved_timeout_s(),
             max_attempts=self.max_attempts,
         )

@@ -1,6 +1,7 @@
 """Inventory assets: stock and prices computed by the rules, then pushed to Ozon (changes only)."""
 
 from collections.abc import Callable
+from typing import Any
 
 import dagster as dg
 import polars as pl
@@ -9,9 +10,16 @@ from novex_assets.constants import INVENTORY
 from novex_assets.inventory.diff import changed_prices, changed_stock, on_ozon
 from novex_assets.inventory.ozon_state import open_postings, ozon_cards, unknown_warehouses
 from novex_assets.inventory.prices import compute_prices
+from novex_assets.inventory.push_lease import AccountPush, account_push
 from novex_assets.inventory.reconcile import ReconcileResult, reconcile_prices, reconcile_stock
 from novex_assets.inventory.stock import compute_stock_levels
-from novex_assets.inventory.sync import SyncReport, push_prices, push_stock
+from novex_assets.inventory.sync import (
+    SyncReport,
+    hold_without_price,
+    push_prices,
+    push_stock,
+    superseded_errors,
+)
 from novex_assets.settings_resource import SettingsResource
 from novex_assets.sources.trust import StockSnapshot
 from resources.ozon.constants import PRICES_UPDATE, STOCKS_UPDATE
@@ -147,6 +155,10 @@ def price_levels(
     return dg.MaterializeResult(metadata=stats.model_dump())
 
 
+def _holder(context: dg.AssetExecutionContext) -> str:
+    return f"run {context.run_id} {context.asset_key.to_user_string()}"
+
+
 def _reconciliation(
     kind: str, what: str, reconcile: Callable[..., ReconcileResult]
 ) -> dg.AssetsDefinition:
@@ -160,10 +172,28 @@ def _reconciliation(
         description=description,
     )
     def _asset(
-        context: dg.AssetExecutionContext, ozon: OzonResource, store: StoreResource
+        context: dg.AssetExecutionContext,
+        ozon: OzonResource,
+        store: StoreResource,
+        settings: SettingsResource,
     ) -> dg.MaterializeResult:
-        with ozon.get_client() as client:
-            result = reconcile(client, store.get_store().inventory, log=context.log.info)
+        the_store = store.get_store()
+        # Under the account's lease: a read-back during another run's push would "correct" our
+        # record to values that push is about to replace.
+        with (
+            ozon.get_client() as client,
+            account_push(
+                the_store,
+                client,
+                holder=_holder(context),
+                settings=settings.get().sync,
+                log=context.log.info,
+            ) as push,
+        ):
+            if push.skipped:
+                context.log.warning(push.skipped)
+                return dg.MaterializeResult(metadata={"skipped": push.skipped})
+            result = reconcile(client, the_store.inventory, log=context.log.info)
         return dg.MaterializeResult(metadata=result.model_dump())
 
     return _asset
@@ -173,10 +203,16 @@ stock_reconciliation = _reconciliation("stock", "stock", reconcile_stock)
 price_reconciliation = _reconciliation("price", "prices", reconcile_prices)
 
 
-def _result(report: SyncReport, without_card: int) -> dg.MaterializeResult:
-    metadata = report.model_dump(exclude={"error_codes", "aborted"})
+def _result(
+    report: SyncReport, without_card: int, push: AccountPush, **extra: int
+) -> dg.MaterializeResult:
+    metadata: dict[str, Any] = report.model_dump(exclude={"error_codes", "aborted"})
     # Products with no card on Ozon yet wait for the catalog export; they are not errors.
     metadata["skipped_without_card"] = without_card
+    metadata.update(extra)
+    metadata["lease_waited_s"] = push.waited_s
+    metadata["budget_loaded_calls"] = push.budget_loaded.get("calls", 0)
+    metadata["budget_loaded_items"] = push.budget_loaded.get("items", 0)
     metadata["error_codes"] = dg.MetadataValue.json(report.error_codes)
     if report.aborted:
         # Everything done so far is committed; failing makes the stop visible in the UI.
@@ -184,13 +220,33 @@ def _result(report: SyncReport, without_card: int) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=metadata)
 
 
+def _skipped(context: dg.AssetExecutionContext, push: AccountPush) -> dg.MaterializeResult:
+    """Nothing pushed: another run holds the account; say so in the log and the metadata."""
+    assert push.skipped is not None
+    context.log.warning(push.skipped)
+    return dg.MaterializeResult(
+        metadata={
+            "skipped": push.skipped,
+            "lease_waited_s": push.waited_s,
+            "sent": 0,
+            "accepted": 0,
+            "rejected": 0,
+        }
+    )
+
+
 @dg.asset(
     key=["inventory", "stock_sync"],
     group_name=INVENTORY,
     kinds={"ozon"},
     deps=[stock_levels, ozon_cards_asset],
-    description="Changed stock pushed to Ozon in batches of 100 within Ozon's limits; "
-    "errors kept for retry.",
+    # Ozon refuses stock for a card whose price was never accepted, so prices go first: the
+    # executor starts this step after every other ready step (price_sync included), and pairs
+    # of cards without an accepted price are held back by the data, not by timing. Not a
+    # Dagster dependency on price_sync: a blocked price gate must not stop every stock push.
+    op_tags={"dagster/priority": "-1"},
+    description="Changed stock pushed to Ozon in batches of 100 within Ozon's limits, one push "
+    "per account at a time; pairs of cards without an accepted price wait; errors kept for retry.",
 )
 def stock_sync(
     context: dg.AssetExecutionContext,
@@ -199,23 +255,48 @@ def stock_sync(
     settings: SettingsResource,
 ) -> dg.MaterializeResult:
     """Changed stock pushed to Ozon in batches of 100 within its limits; errors kept for retry."""
-    repo = store.get_store().inventory
-    changes, without_card = on_ozon(
-        changed_stock(repo.stock_levels(), repo.ozon_stock_state()), repo.products()
-    )
-    context.log.info(
-        f"{changes.height} (offer, warehouse) pairs differ from Ozon ({STOCKS_UPDATE})"
-    )
-    with ozon.get_client() as client:
+    the_store = store.get_store()
+    repo = the_store.inventory
+    sync = settings.get().sync
+    with (
+        ozon.get_client() as client,
+        account_push(
+            the_store, client, holder=_holder(context), settings=sync, log=context.log.info
+        ) as push,
+    ):
+        if push.skipped:
+            return _skipped(context, push)
+        # Read under the lease: a run that waited sees what the previous one got accepted.
+        state = repo.ozon_stock_state()
+        all_changes = changed_stock(repo.stock_levels(), state)
+        keys = ["offer_id", "warehouse_id"]
+        closed = repo.resolve_sync_errors(
+            superseded_errors(repo.open_sync_errors("stock"), all_changes, state, keys)
+        )
+        changes, without_card = on_ozon(all_changes, repo.products())
+        changes, held = hold_without_price(changes, repo.ozon_price_state(), state)
+        context.log.info(
+            f"{changes.height} (offer, warehouse) pairs differ from Ozon ({STOCKS_UPDATE}); "
+            f"{held.height} wait for their card's price; {closed} superseded error(s) closed"
+        )
         report = push_stock(
             client,
             repo,
             changes,
-            batch_size=settings.get().sync.stock_batch_size,
+            batch_size=sync.stock_batch_size,
             run_id=context.run_id,
             log=context.log.info,
+            concurrency=sync.push_concurrency,
+            guard=push,
         )
-    return _result(report, without_card)
+    return _result(
+        report,
+        without_card,
+        push,
+        held_without_price=held.height,
+        held_offers_without_price=held["offer_id"].n_unique(),
+        superseded_errors_closed=closed,
+    )
 
 
 @dg.asset(
@@ -223,7 +304,8 @@ def stock_sync(
     group_name=INVENTORY,
     kinds={"ozon"},
     deps=[price_levels, ozon_cards_asset],
-    description="Changed prices pushed to Ozon in batches of 1000; per-item errors kept for retry.",
+    description="Changed prices pushed to Ozon in batches of 1000, one push per account at a "
+    "time; per-item errors kept for retry.",
 )
 def price_sync(
     context: dg.AssetExecutionContext,
@@ -232,18 +314,35 @@ def price_sync(
     settings: SettingsResource,
 ) -> dg.MaterializeResult:
     """Changed prices pushed to Ozon in batches of 1000; per-item errors kept for retry."""
-    repo = store.get_store().inventory
-    changes, without_card = on_ozon(
-        changed_prices(repo.price_levels(), repo.ozon_price_state()), repo.products()
-    )
-    context.log.info(f"{changes.height} prices differ from Ozon ({PRICES_UPDATE})")
-    with ozon.get_client() as client:
+    the_store = store.get_store()
+    repo = the_store.inventory
+    sync = settings.get().sync
+    with (
+        ozon.get_client() as client,
+        account_push(
+            the_store, client, holder=_holder(context), settings=sync, log=context.log.info
+        ) as push,
+    ):
+        if push.skipped:
+            return _skipped(context, push)
+        state = repo.ozon_price_state()
+        all_changes = changed_prices(repo.price_levels(), state)
+        closed = repo.resolve_sync_errors(
+            superseded_errors(repo.open_sync_errors("price"), all_changes, state, ["offer_id"])
+        )
+        changes, without_card = on_ozon(all_changes, repo.products())
+        context.log.info(
+            f"{changes.height} prices differ from Ozon ({PRICES_UPDATE}); "
+            f"{closed} superseded error(s) closed"
+        )
         report = push_prices(
             client,
             repo,
             changes,
-            batch_size=settings.get().sync.price_batch_size,
+            batch_size=sync.price_batch_size,
             run_id=context.run_id,
             log=context.log.info,
+            concurrency=sync.push_concurrency,
+            guard=push,
         )
-    return _result(report, without_card)
+    return _result(report, without_card, push, superseded_errors_closed=closed)

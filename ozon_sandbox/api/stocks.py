@@ -76,7 +76,9 @@ def _check(ctx: MethodContext, item: StockItem, product: Product) -> ItemError |
         return ItemError(code="product_is_not_created", message="Product is not created")
     if not product.price_sent:
         return ItemError(
-            code="PRICE_IS_NOT_SENT", message="Stock can be set after the price is sent"
+            # Ozon's spec describes the code so; stock waits until the card has a price.
+            code="PRICE_IS_NOT_SENT",
+            message="The product hasn't been created yet or is being updated",
         )
     if item.stock > MAX_STOCK:
         return ItemError(code="STOCK_TOO_BIG", message="Stock must be less than 1000000")

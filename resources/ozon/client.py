@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import logging
+import threading
 import time
 from collections.abc import Hashable, Mapping, Sequence
 from types import TracebackType
@@ -89,6 +90,8 @@ class OzonClient:
             )
         self.limiter = limiter
         self._clock: Clock = clock or limiter.clock
+        # The last slot each thread took, settled when its attempt ends (see RateLimiter.settle).
+        self._local = threading.local()
         # Paths that got a 429 since a service last learned their limits (it clears them).
         self.rate_limited_paths: set[str] = set()
         self._owns_http = http is None
@@ -137,12 +140,20 @@ class OzonClient:
 
     def _reserve(self, path: str, keys: Sequence[Hashable]) -> Reservation:
         """Take the rate-limit slots for one call carrying items with these per-item keys."""
-        return self.limiter.reserve(path, keys)
+        reservation = self.limiter.reserve(path, keys)
+        self._local.slot = (path, reservation.stamp)
+        return reservation
+
+    def _settle(self, path: str) -> None:
+        slot = getattr(self._local, "slot", None)
+        if slot is not None and slot[0] == path:
+            self.limiter.settle(path, slot[1])
+        self._local.slot = None
 
     def _reserve_resend(self, path: str, item_keys: Sequence[Hashable]) -> None:
         """Re-take the slots of items whose lost attempt Ozon may have applied."""
         logger.info("re-reserving %d item(s) of %s before resending", len(item_keys), path)
-        reservation = self.limiter.reserve(path, item_keys)
+        reservation = self._reserve(path, item_keys)
         if reservation.deferred:
             # A DEFER rule's window is full; the body is resent as it was, and Ozon's per-item
             # reply says which of these it refused.
@@ -189,19 +200,26 @@ class OzonClient:
             with attempt:
                 number = attempt.retry_state.attempt_number
                 if number == 1 and not reserved:
-                    self.limiter.reserve(path, item_keys)
+                    self._reserve(path, item_keys)
                 elif number > 1 and maybe_applied and item_keys:
                     self._reserve_resend(path, item_keys)
                 elif number > 1:
-                    self.limiter.acquire(path)
+                    self._reserve(path, ())
                 try:
-                    data = self._send(path, payload, number)
+                    try:
+                        data = self._send(path, payload, number)
+                    finally:
+                        self._settle(path)
                 except OzonTransportError:
                     maybe_applied = True
                     raise
-                except OzonRateLimitedError:
+                except OzonRateLimitedError as exc:
                     maybe_applied = False
                     self._note_rate_limited(path)
+                    if exc.retry_after is None:
+                        # Ozon's window holds calls we did not count (another process, a run
+                        # just before ours): wait it out in full rather than retry at once.
+                        self.limiter.note_rejected(path, exc.message)
                     raise
                 except Exception:
                     maybe_applied = False

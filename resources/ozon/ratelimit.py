@@ -11,14 +11,19 @@ sandbox running Ozon's clock faster can be driven at the same speed.
 
 from __future__ import annotations
 
+import bisect
+import json
 import logging
+import queue
 import threading
 import time
+import uuid
 from collections import Counter, deque
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 from resources.ozon import constants
 
@@ -47,6 +52,81 @@ class SystemClock:
     def sleep(self, seconds: float) -> None:
         """Sleep for real."""
         time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One call, or one item of a call, that some process sent (``key`` None for a call)."""
+
+    id: int
+    sent_at: datetime
+    key: str | None = None
+
+
+class BudgetJournal(Protocol):
+    """Where limiters of one account share their calls across processes and runs (the store).
+
+    Ozon counts per Client-Id, not per process: a run starting right after another (or after a
+    crash) must know what Ozon's windows still hold.
+    """
+
+    def recent(
+        self, path: str, since: datetime, exclude_origin: str
+    ) -> tuple[list[JournalEntry], list[JournalEntry]]:
+        """Calls and item sends of ``path`` since ``since`` by limiters other than ours."""
+        ...
+
+    def record(self, path: str, at: datetime, item_keys: Sequence[str], origin: str) -> None:
+        """Remember one call to ``path`` sent at ``at`` carrying items with these keys."""
+        ...
+
+
+class _JournalWriter:
+    """Writes a limiter's calls to the journal from a thread of its own.
+
+    A call waiting for the database would hold its worker back from the next call; the writes
+    are queued instead and flushed when the push ends (before its lease is given up).
+    """
+
+    def __init__(self, journal: BudgetJournal) -> None:
+        self.journal = journal
+        self._queue: queue.Queue[tuple[str, datetime, list[str], str] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="rate-journal", daemon=True)
+        self._thread.start()
+
+    def put(self, path: str, at: datetime, keys: list[str], origin: str) -> None:
+        self._queue.put((path, at, keys, origin))
+
+    def _run(self) -> None:
+        while True:
+            entry = self._queue.get()
+            if entry is None:
+                return
+            try:
+                self.journal.record(*entry)
+            except Exception:
+                # Not fatal: this process still keeps the limits; only the sharing is weaker.
+                logger.warning("rate limit: could not record a call of %s", entry[0], exc_info=True)
+
+    def close(self, timeout: float = 60.0) -> None:
+        """Write what is queued, then stop."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+
+def encode_key(key: Hashable) -> str:
+    """A per-item limit key as text for the journal (tuples become JSON arrays)."""
+    return json.dumps(key, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def decode_key(text: str) -> Hashable:
+    """The inverse of :func:`encode_key`."""
+
+    def tuples(value: Any) -> Any:
+        return tuple(tuples(v) for v in value) if isinstance(value, list) else value
+
+    result: Hashable = tuples(json.loads(text))
+    return result
 
 
 @dataclass(frozen=True)
@@ -95,9 +175,12 @@ class MethodLimits:
 
 
 GLOBAL_RATE = Rate(50, 1.0)
-# Windows run 3 % long: Ozon counts arrivals, we count departures, and jitter in transit would
-# otherwise land a request (429) or a stock pair (TOO_MANY_REQUESTS) inside the previous window.
+# Per-item windows run 3 % long: Ozon counts arrivals, we count departures, and jitter in transit
+# would otherwise land a stock pair (TOO_MANY_REQUESTS) inside the previous window.
 WINDOW_SAFETY = 1.03
+# Request windows count each call from the moment its reply came back (``settle``), which is
+# after Ozon counted it, so transit jitter is already covered and only a hair of margin is left.
+REQUEST_WINDOW_SAFETY = 1.002
 
 # The product create/update family shares one per-minute item-operations limit per account
 # (``operation_limits`` of /v4/product/info/limit).
@@ -142,6 +225,23 @@ class _Window:
     def record(self, now: float, count: int = 1) -> None:
         self.stamps.extend([now] * count)
 
+    def move(self, old: float, new: float) -> None:
+        """Re-stamp one event (a call counted from its departure, now from its reply)."""
+        try:
+            self.stamps.remove(old)
+        except ValueError:
+            return
+        bisect.insort(self.stamps, new)
+
+    def merge(self, stamps: Sequence[float]) -> None:
+        """Add events known from elsewhere, keeping the stamps in order."""
+        if stamps:
+            self.stamps = deque(sorted([*self.stamps, *stamps]))
+
+    def fill(self, now: float) -> None:
+        """Count the window as full from ``now``: the next event waits a whole window."""
+        self.stamps = deque([now] * self.limit)
+
 
 @dataclass(frozen=True)
 class Reservation:
@@ -150,6 +250,7 @@ class Reservation:
     admitted: tuple[int, ...]
     deferred: tuple[int, ...]
     waited_s: float
+    stamp: float = 0.0
 
 
 class RateLimiter:
@@ -171,12 +272,16 @@ class RateLimiter:
         self._global = self._window(global_rate, WINDOW_SAFETY)
         self._limits = dict(method_limits)
         self._requests = {
-            path: [self._window(rate, WINDOW_SAFETY) for rate in limits.requests]
+            path: [self._window(rate, REQUEST_WINDOW_SAFETY) for rate in limits.requests]
             for path, limits in self._limits.items()
         }
         self._items: dict[str, dict[Hashable, _Window]] = {path: {} for path in self._limits}
         self._items_pruned_at: dict[str, int] = {path: 0 for path in self._limits}
         self._budgets: dict[str, _Window] = {}
+        # Sharing with other processes (see attach_journal); our own calls carry this origin.
+        self.origin = uuid.uuid4().hex
+        self._journal: _JournalWriter | None = None
+        self._journal_seen: dict[int, float] = {}
         for limits in self._limits.values():
             budget = limits.items
             if budget is not None and budget.limit is not None and budget.limit > 0:
@@ -252,6 +357,7 @@ class RateLimiter:
                     self._record(path, rule, keys, admitted, now)
                     if budget is not None:
                         budget.record(now, len(admitted))
+                    stamp = now
                     break
             logger.info("rate limit: waiting %.3fs before %s", wait, path)
             self.clock.sleep(wait)
@@ -260,7 +366,120 @@ class RateLimiter:
             logger.info(
                 "rate limit: %d item(s) of %s held back for a later run", len(deferred), path
             )
-        return Reservation(tuple(admitted), tuple(deferred), waited)
+        # Queued now, written by the journal's own thread: a process killed right after sending
+        # still leaves its call for the next one to see.
+        self._journal_record(path, [keys[i] for i in admitted] if rule is not None else [])
+        return Reservation(tuple(admitted), tuple(deferred), waited, stamp)
+
+    def settle(self, path: str, stamp: float) -> None:
+        """Count the call reserved at ``stamp`` from now on, when its attempt has ended.
+
+        Ozon counted the call somewhere between its departure and its reply; counting it from
+        the reply keeps the next window-opening call after Ozon's window closes, whatever the
+        transit time was.
+        """
+        with self._lock:
+            now = self.clock.monotonic()
+            for window in [self._global, *self._requests.get(path, ())]:
+                window.move(stamp, now)
+
+    # --- sharing the budget between processes --------------------------------------------
+
+    def _journaled(self, path: str) -> bool:
+        limits = self._limits.get(path)
+        return limits is not None and bool(limits.requests or limits.item)
+
+    def _longest_window(self, path: str) -> float:
+        limits = self._limits[path]
+        windows = [rate.window_s for rate in limits.requests]
+        if limits.item is not None:
+            windows.append(limits.item.rate.window_s)
+        return max(windows) * WINDOW_SAFETY / self.time_scale
+
+    def attach_journal(self, journal: BudgetJournal) -> dict[str, int]:
+        """Share this account's budget through ``journal`` from now on.
+
+        Calls and item sends that other processes recorded and that Ozon's windows still hold
+        are counted here first, so the next reservation waits for them; this limiter's own
+        calls are recorded from now on, as they are reserved. Returns how many calls and items
+        were loaded.
+        """
+        loaded = {"calls": 0, "items": 0}
+        wall = datetime.now(UTC)
+        for path in [p for p in self._limits if self._journaled(p)]:
+            longest = self._longest_window(path)
+            calls, items = journal.recent(path, wall - timedelta(seconds=longest), self.origin)
+            with self._lock:
+                now = self.clock.monotonic()
+                wall_now = datetime.now(UTC)
+
+                def mono(at: datetime, now: float = now, wall_now: datetime = wall_now) -> float:
+                    return now - (wall_now - at).total_seconds()
+
+                fresh_calls = [e for e in calls if e.id not in self._journal_seen]
+                for window in self._requests.get(path, ()):
+                    window.merge([mono(e.sent_at) for e in fresh_calls])
+                rule = self.item_rule(path)
+                by_key: dict[Hashable, list[float]] = {}
+                fresh_items = [
+                    e for e in items if e.id not in self._journal_seen and e.key is not None
+                ]
+                for entry in fresh_items:
+                    assert entry.key is not None
+                    by_key.setdefault(decode_key(entry.key), []).append(mono(entry.sent_at))
+                if rule is not None:
+                    windows = self._items[path]
+                    for key, stamps in by_key.items():
+                        if key not in windows:
+                            windows[key] = self._window(rule.rate, WINDOW_SAFETY)
+                        windows[key].merge(stamps)
+                for entry in [*fresh_calls, *fresh_items]:
+                    self._journal_seen[entry.id] = now
+                # Forget ids older than any window, so the set stays small.
+                horizon = now - 2 * longest
+                self._journal_seen = {i: s for i, s in self._journal_seen.items() if s > horizon}
+            loaded["calls"] += len(fresh_calls)
+            loaded["items"] += len(fresh_items)
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = _JournalWriter(journal)
+        if loaded["calls"] or loaded["items"]:
+            logger.info(
+                "rate limit: %d call(s) and %d item send(s) by other runs still count",
+                loaded["calls"],
+                loaded["items"],
+            )
+        return loaded
+
+    def detach_journal(self) -> None:
+        """Write the calls still queued and stop recording (the push that attached it is over)."""
+        writer, self._journal = self._journal, None
+        if writer is not None:
+            writer.close()
+
+    def _journal_record(self, path: str, keys: Sequence[Hashable]) -> None:
+        writer = self._journal
+        if writer is None or not self._journaled(path):
+            return
+        writer.put(path, datetime.now(UTC), [encode_key(k) for k in keys], self.origin)
+
+    def note_rejected(self, path: str, message: str = "") -> float:
+        """Ozon answered 429 without Retry-After: its window is fuller than ours knew.
+
+        The window that refused (the per-second one when the message says so, else the method's
+        own) is counted full from now, so the next call waits the whole window out instead of
+        burning its attempts in quick retries. Returns the seconds that wait will take.
+        """
+        with self._lock:
+            now = self.clock.monotonic()
+            windows = self._requests.get(path, [])
+            if "second" in message.lower() or not windows:
+                windows = [self._global]
+            for window in windows:
+                window.fill(now)
+            wait = max(w.window_s for w in windows)
+        logger.warning("rate limit: Ozon refused %s; waiting out its window (%.1fs)", path, wait)
+        return wait
 
     def _budget_of(self, path: str) -> _Window | None:
         limits = self._limits.get(path)

@@ -252,6 +252,12 @@ class InventoryRepo:
         levels = levels.with_columns(pl.lit(t.utcnow()).alias("computed_at"))
         # One transaction: readers see the old levels or the new ones, never a half-written set.
         with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two runs replacing at once would each insert into the other's emptied table
+                # (a key violation): one replaces, then the other.
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": table.name}
+                )
             conn.execute(sa.delete(table))
             return write_frame(conn, table, levels)
 
@@ -401,6 +407,11 @@ class InventoryRepo:
             )
             ok = items.filter(pl.col("outcome") == "accepted")
             bad = items.filter(pl.col("outcome") == "rejected")
+            # A refusal of the value Ozon already holds (another run got it accepted first)
+            # leaves nothing to fix: it closes the item's error instead of opening one.
+            moot = pl.col("old_value").is_not_null() & (pl.col("old_value") == pl.col("new_value"))
+            self._resolve_errors(conn, spec.kind, bad.filter(moot), now)
+            bad = bad.filter(~moot)
             write_frame(
                 conn,
                 spec.state,
@@ -468,6 +479,20 @@ class InventoryRepo:
             set_={"attempts": se.c.attempts + sa.literal_column("1")},
             index_where=se.c.resolved_at.is_(None),
         )
+
+    def resolve_sync_errors(self, ids: Sequence[int]) -> int:
+        """Close open errors by id (superseded by a value Ozon accepted since); returns count."""
+        se = t.sync_errors
+        now = t.utcnow()
+        closed = 0
+        with self._engine.begin() as conn:
+            for part in chunks(list(ids), IN_LIST_CHUNK):
+                closed += conn.execute(
+                    sa.update(se)
+                    .where(se.c.id.in_(list(part)), se.c.resolved_at.is_(None))
+                    .values(resolved_at=now)
+                ).rowcount
+        return closed
 
     def open_sync_errors(self, kind: str | None = None) -> pl.DataFrame:
         """Items Ozon refused and that were not accepted since, oldest first per item."""

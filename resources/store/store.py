@@ -10,8 +10,10 @@ from resources.store.audit import AuditRepo
 from resources.store.catalog_model import CatalogModelRepo
 from resources.store.engine import create_store_engine, safe_url
 from resources.store.inventory import InventoryRepo
+from resources.store.leases import LeaseRepo
 from resources.store.migrate import upgrade
 from resources.store.quarantine import QuarantineRepo
+from resources.store.ratebudget import BudgetRepo
 from resources.store.snapshots import SnapshotRepo
 
 
@@ -25,6 +27,11 @@ class Store:
         self.audit = AuditRepo(self.engine)
         self.snapshots = SnapshotRepo(self.engine)
         self.catalog_model = CatalogModelRepo(self.engine)
+        self.leases = LeaseRepo(self.engine)
+
+    def rate_budget(self, client_id: str) -> BudgetRepo:
+        """The Ozon rate budget of one account, shared by every process pushing for it."""
+        return BudgetRepo(self.engine, client_id)
 
     @property
     def url(self) -> str:

@@ -204,6 +204,46 @@ source_snapshots = sa.Table(
     sa.Column("quarantined", sa.Integer, nullable=False),
 )
 
+# --- Inventory hardening (revision 0002): push leases and the shared Ozon rate budget --------
+
+# One row per lease name ("ozon-push:<Client-Id>"): who pushes for the account right now. A holder
+# renews `expires_at` while it works; a crashed holder's lease simply runs out.
+push_leases = sa.Table(
+    "push_leases",
+    metadata,
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("holder", sa.String(255), nullable=False),
+    sa.Column("acquired_at", UtcDateTime, nullable=False),
+    sa.Column("heartbeat_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+)
+
+# Calls (and the items they carried) sent to rate-limited Ozon methods, per Client-Id, so a
+# process starting a push knows what Ozon's windows still hold from other processes' calls.
+# `origin` names the sending process's limiter, which already knows its own calls.
+ozon_calls = sa.Table(
+    "ozon_calls",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("client_id", sa.String(64), nullable=False),
+    sa.Column("path", sa.String(128), nullable=False),
+    sa.Column("origin", sa.String(64), nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=False),
+    sa.Index(None, "client_id", "path", "sent_at"),
+)
+
+ozon_item_sends = sa.Table(
+    "ozon_item_sends",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("client_id", sa.String(64), nullable=False),
+    sa.Column("path", sa.String(128), nullable=False),
+    sa.Column("item_key", sa.String(255), nullable=False),
+    sa.Column("origin", sa.String(64), nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=False),
+    sa.Index(None, "client_id", "path", "sent_at"),
+)
+
 
 # --- Catalog model: Ozon's category tree, attributes, dictionaries; category mapping; Art-Trade ---
 

@@ -9,6 +9,7 @@ import pytest
 
 from resources.ozon.ratelimit import (
     METHOD_LIMITS,
+    REQUEST_WINDOW_SAFETY,
     WINDOW_SAFETY,
     ItemRule,
     MethodLimits,
@@ -48,8 +49,12 @@ def test_stocks_80_requests_per_minute(clock: FakeClock) -> None:
         limiter.acquire(STOCKS)
         stamps.append(clock.monotonic())
     assert _max_in_window(stamps, 60.0) == 80
-    # Two full windows, each run 3 % long as a margin against transit jitter.
-    assert 120.0 * WINDOW_SAFETY - 1e-6 <= stamps[-1] - stamps[0] < 121.0 * WINDOW_SAFETY
+    # Two full windows, each with a hair of margin (calls count from their reply: settle).
+    assert (
+        120.0 * REQUEST_WINDOW_SAFETY - 1e-6
+        <= stamps[-1] - stamps[0]
+        < 121.0 * REQUEST_WINDOW_SAFETY
+    )
 
 
 def test_time_scale_shrinks_every_window(clock: FakeClock) -> None:
@@ -58,7 +63,7 @@ def test_time_scale_shrinks_every_window(clock: FakeClock) -> None:
     for _ in range(81):
         limiter.acquire(STOCKS)
     # The 81st request waits one (scaled) minute: one real second, plus the safety margin.
-    assert clock.monotonic() - start == pytest.approx(WINDOW_SAFETY, abs=0.05)
+    assert clock.monotonic() - start == pytest.approx(REQUEST_WINDOW_SAFETY, abs=0.05)
 
 
 def test_stock_pair_waits_30_seconds_other_pairs_do_not(clock: FakeClock) -> None:
@@ -143,3 +148,83 @@ def test_stale_item_windows_are_forgotten(clock: FakeClock) -> None:
         limiter.reserve(STOCKS, [(str(i), 1) for i in range(start, start + 100)])
         clock.advance(31.0)
     assert len(limiter._items[STOCKS]) < 2100
+
+
+def test_a_call_counts_from_its_reply_so_slow_transit_cannot_crowd_the_window(
+    clock: FakeClock,
+) -> None:
+    limiter = RateLimiter(clock=clock)
+    first = limiter.reserve(STOCKS, [])
+    clock.advance(5.0)  # the reply of the first call took 5 s: Ozon may have counted it late
+    limiter.settle(STOCKS, first.stamp)
+    replied = clock.monotonic()
+    for _ in range(79):
+        limiter.acquire(STOCKS)
+    limiter.acquire(STOCKS)  # the 81st waits for the first call's window, counted from its reply
+    assert clock.monotonic() == pytest.approx(replied + 60.0 * REQUEST_WINDOW_SAFETY, abs=0.01)
+
+
+def test_a_429_fills_the_methods_window_and_the_next_call_waits_it_out(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock)
+    limiter.acquire(STOCKS)
+    wait = limiter.note_rejected(STOCKS, "You have reached request rate limit per minute")
+    assert wait == pytest.approx(60.0 * REQUEST_WINDOW_SAFETY)
+    start = clock.monotonic()
+    limiter.acquire(STOCKS)
+    assert clock.monotonic() - start == pytest.approx(wait)
+    # A per-second refusal fills only the per-second window.
+    limiter.note_rejected("/v3/product/list", "You have reached request rate limit per second")
+    start = clock.monotonic()
+    limiter.acquire("/v3/product/list")
+    assert clock.monotonic() - start == pytest.approx(WINDOW_SAFETY, abs=0.01)
+
+
+class _Journal:
+    """An in-memory journal standing in for the store (the store's own is tested elsewhere)."""
+
+    def __init__(self) -> None:
+        from datetime import datetime
+
+        self.rows: list[tuple[int, str, datetime, str | None, str]] = []
+
+    def recent(self, path, since, exclude_origin):
+        from resources.ozon.ratelimit import JournalEntry
+
+        calls = [
+            JournalEntry(i, at)
+            for i, p, at, key, origin in self.rows
+            if p == path and at >= since and origin != exclude_origin and key is None
+        ]
+        items = [
+            JournalEntry(i, at, key)
+            for i, p, at, key, origin in self.rows
+            if p == path and at >= since and origin != exclude_origin and key is not None
+        ]
+        return calls, items
+
+    def record(self, path, at, item_keys, origin):
+        self.rows.append((len(self.rows), path, at, None, origin))
+        for key in item_keys:
+            self.rows.append((len(self.rows), path, at, key, origin))
+
+
+def test_a_second_limiter_learns_the_first_ones_calls_and_pairs_from_the_journal(
+    clock: FakeClock,
+) -> None:
+    journal = _Journal()
+    first = RateLimiter(clock=clock)
+    first.attach_journal(journal)
+    pair = (("offer", "A"), 1)
+    first.reserve(STOCKS, [pair])
+    for _ in range(79):
+        first.acquire(STOCKS)
+    first.detach_journal()  # the push is over: its queued calls are written
+    second = RateLimiter(clock=clock)
+    assert second.attach_journal(journal) == {"calls": 80, "items": 1}
+    assert second.attach_journal(journal) == {"calls": 0, "items": 0}  # no double counting
+    reservation = second.reserve(STOCKS, [pair])
+    second.settle(STOCKS, reservation.stamp)
+    assert reservation.admitted == (0,)
+    assert reservation.waited_s > 55  # the minute's 80 calls (the wall clock stood still here)
+    second.detach_journal()
+    assert first.attach_journal(journal)["calls"] == 1  # the second one's call, not its own
