@@ -141,13 +141,14 @@ class OzonClient:
     def _reserve(self, path: str, keys: Sequence[Hashable]) -> Reservation:
         """Take the rate-limit slots for one call carrying items with these per-item keys."""
         reservation = self.limiter.reserve(path, keys)
-        self._local.slot = (path, reservation.stamp)
+        admitted = [keys[i] for i in reservation.admitted] if keys else []
+        self._local.slot = (path, reservation.stamp, admitted)
         return reservation
 
     def _settle(self, path: str) -> None:
         slot = getattr(self._local, "slot", None)
         if slot is not None and slot[0] == path:
-            self.limiter.settle(path, slot[1])
+            self.limiter.settle(path, slot[1], slot[2])
         self._local.slot = None
 
     def _reserve_resend(self, path: str, item_keys: Sequence[Hashable]) -> None:

@@ -371,17 +371,23 @@ class RateLimiter:
         self._journal_record(path, [keys[i] for i in admitted] if rule is not None else [])
         return Reservation(tuple(admitted), tuple(deferred), waited, stamp)
 
-    def settle(self, path: str, stamp: float) -> None:
-        """Count the call reserved at ``stamp`` from now on, when its attempt has ended.
+    def settle(self, path: str, stamp: float, item_keys: Sequence[Hashable] = ()) -> None:
+        """Count the call reserved at ``stamp`` (and its items) from now on, its attempt ended.
 
         Ozon counted the call somewhere between its departure and its reply; counting it from
         the reply keeps the next window-opening call after Ozon's window closes, whatever the
-        transit time was.
+        transit time was. The same holds for the items it carried: a pair resent after a lost
+        reply must wait 30 s from when Ozon may last have applied it, not from our departure.
         """
         with self._lock:
             now = self.clock.monotonic()
             for window in [self._global, *self._requests.get(path, ())]:
                 window.move(stamp, now)
+            items = self._items.get(path, {})
+            for key in item_keys:
+                window = items.get(key)
+                if window is not None:
+                    window.move(stamp, now)
 
     # --- sharing the budget between processes --------------------------------------------
 
