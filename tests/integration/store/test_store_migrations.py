@@ -27,6 +27,8 @@ EXPECTED_TABLES = {
     "quarantine",
     "audit_log",
     "source_snapshots",
+    "push_inbox",
+    "poll_watermarks",
 }
 
 
