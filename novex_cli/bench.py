@@ -182,3 +182,7 @@ def run_bench(*, skus: int, big: int, time_factor: float, workdir: Path) -> None
             f"{r['cycle_s']} s vs {r['read_s']} s reading = x{r['cycle_over_read']}, "
             f"peak RSS {r['peak_rss_mb']} MB |"
         )
+    from novex_cli.bench_push import run_push_bench, table_rows
+
+    for row in table_rows(run_push_bench(workdir)):
+        click.echo(row)
