@@ -61,7 +61,10 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
         jobs=[inventory_sync_job, inventory_reconcile_job, orders_process_job, orders_poll_job],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
-            build_push_inbox_sensor(settings.orders_intake.inbox_sensor_interval_s),
+            build_push_inbox_sensor(
+                settings.orders_intake.inbox_sensor_interval_s,
+                settings.orders_intake.inbox_retry_interval_s,
+            ),
         ],
         schedules=[
             *build_inventory_schedules(settings.sync),
