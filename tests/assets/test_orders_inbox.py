@@ -143,3 +143,19 @@ def test_messages_a_run_left_behind_get_a_retry_run_per_interval(store_url: str)
         inbox.mark_failed(ids[1], "still unreachable")
     # Out of attempts: left for a person (visible as failed), no more runs.
     assert _tick(store_url, first.cursor, instance).run_requests == []
+
+
+def test_definitions_hold_the_intake_job_sensor_and_schedule() -> None:
+    defs = build_definitions(resources=default_resources())
+    process = defs.resolve_job_def("orders_process")
+    poll = defs.resolve_job_def("orders_poll")
+    inbox_key = dg.AssetKey(["orders", "push_inbox"])
+    poll_key = dg.AssetKey(["orders", "posting_poll"])
+    assert inbox_key in process.asset_layer.executable_asset_keys
+    assert poll_key not in process.asset_layer.executable_asset_keys
+    assert poll.asset_layer.executable_asset_keys == {poll_key}
+    sensor = defs.resolve_sensor_def(SENSOR_NAME)
+    assert sensor.job_name == "orders_process"
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    schedule = defs.resolve_schedule_def("orders_poll_schedule")
+    assert schedule.job_name == "orders_poll"
