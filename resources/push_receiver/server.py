@@ -37,7 +37,7 @@ def run(host: str, port: int, store_url: str, config: ReceiverConfig) -> None:
     """Serve until interrupted (SIGINT or SIGTERM); queued writes are committed on the way out."""
     store = Store(store_url).migrate()
     try:
-        logger.warning("push receiver on http://%s:%d/ storing into %s", host, port, store.url)
+        logger.info("push receiver on http://%s:%d/ storing into %s", host, port, store.url)
         uvicorn.Server(uvicorn_config(create_app(store, config), host, port)).run()
     finally:
         store.dispose()
