@@ -166,8 +166,12 @@ def poll_postings(
                 newest = seen
         _store(repo, (e for p in postings for e in entries_for(p, seller_id)), report)
 
+    # The first poll takes the whole open queue, whatever its times: every posting still to be
+    # packed is known from then on, even if Ozon's clock and ours disagree.
     queue = client.postings.list_unfulfilled(
-        cutoff_from=end - _CUTOFF_SPAN, cutoff_to=end + _CUTOFF_AHEAD, status_changed=changed
+        cutoff_from=end - _CUTOFF_SPAN,
+        cutoff_to=end + _CUTOFF_AHEAD,
+        status_changed=changed if last is not None else None,
     )
     for page in queue.pages():
         report.unfulfilled_seen += len(page.postings)

@@ -209,3 +209,25 @@ def test_poll_asset_feeds_the_inbox_asset(
     assert all(isinstance(m.parsed, NewPostingPush) for m in messages)
     meta = batch.asset_materializations_for_node("orders__push_inbox")[0].metadata
     assert meta["from_polling"].value == 2
+
+
+def test_the_first_poll_takes_the_whole_open_queue_whatever_the_clocks(
+    sandbox: SandboxServer, store: Store
+) -> None:
+    numbers = order(sandbox, 2)
+    # Our clock a week ahead of Ozon's and a short first look back: the open postings still
+    # come in, and the watermark follows Ozon's time from then on.
+    ahead = sandbox.admin.clock().now + timedelta(days=7)
+    with OzonClient(sandbox.url, CLIENT_ID, API_KEY, max_attempts=1) as client:
+        report = poll_postings(
+            client,
+            store.inbox,
+            seller_id=int(CLIENT_ID),
+            overlap=timedelta(minutes=5),
+            initial_lookback=timedelta(hours=1),
+            now=ahead,
+        )
+    assert report.created == 2
+    assert {r["dedup_key"] for r in store.inbox.rows()} == {f"new:{n}" for n in numbers}
+    watermark = store.inbox.watermark(WATERMARK)
+    assert watermark is not None and watermark < ahead - timedelta(days=6)
