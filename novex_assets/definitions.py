@@ -57,7 +57,10 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
             *dg.load_assets_from_modules([orders_intake_assets]),
         ],
-        asset_checks=dg.load_asset_checks_from_modules([inventory_checks]),
+        asset_checks=[
+            *dg.load_asset_checks_from_modules([inventory_checks]),
+            *dg.load_asset_checks_from_modules([orders_intake_assets]),
+        ],
         jobs=[inventory_sync_job, inventory_reconcile_job, orders_process_job, orders_poll_job],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),

@@ -128,3 +128,24 @@ orders_poll_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(POSTING_POLL_KEY),
     description="Polling safety net: postings whose status changed, into the push inbox.",
 )
+
+
+@dg.asset_check(
+    asset=PUSH_INBOX_KEY,
+    name="no_stuck_inbox_messages",
+    description="Warns when notifications failed every attempt: no run will take them again "
+    "until a person fixes the cause (the error is stored with each).",
+)
+def no_stuck_inbox_messages(store: StoreResource) -> dg.AssetCheckResult:
+    """Notifications out of attempts, with their errors, for a person to look at."""
+    count, examples = store.get_store().inbox.stuck()
+    return dg.AssetCheckResult(
+        passed=count == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "stuck": count,
+            "examples": dg.MetadataValue.json(
+                [{**row, "error": (row["error"] or "")[:300]} for row in examples]
+            ),
+        },
+    )

@@ -262,6 +262,26 @@ class InboxRepo:
             counts={status: counts.get(status, 0) for status in t.INBOX_STATUSES},
         )
 
+    def stuck(self, limit: int = 10, *, max_attempts: int = MAX_ATTEMPTS) -> tuple[int, list[dict]]:
+        """Messages out of attempts (no run takes them again): their number and the first few."""
+        inbox = t.push_inbox
+        condition = sa.and_(inbox.c.status == "failed", inbox.c.attempts >= max_attempts)
+        columns = (
+            inbox.c.id,
+            inbox.c.message_type,
+            inbox.c.posting_number,
+            inbox.c.attempts,
+            inbox.c.error,
+        )
+        with self._engine.connect() as conn:
+            count = conn.execute(
+                sa.select(sa.func.count()).select_from(inbox).where(condition)
+            ).scalar_one()
+            rows = conn.execute(
+                sa.select(*columns).where(condition).order_by(inbox.c.id).limit(limit)
+            )
+            return int(count), [dict(row._mapping) for row in rows]
+
     def max_id(self, *, pending_only: bool = True) -> int | None:
         """The newest message id (of pending ones by default), the sensor's cursor candidate."""
         inbox = t.push_inbox

@@ -159,3 +159,25 @@ def test_definitions_hold_the_intake_job_sensor_and_schedule() -> None:
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
     schedule = defs.resolve_schedule_def("orders_poll_schedule")
     assert schedule.job_name == "orders_poll"
+
+
+def test_messages_out_of_attempts_show_in_a_warning_check(store_url: str) -> None:
+    from novex_assets.orders.intake_assets import no_stuck_inbox_messages
+
+    ids = _fill(store_url, _push(1), _push(2))
+    inbox = open_store(store_url).inbox
+    for _ in range(5):
+        inbox.mark_failed(ids[1], "unknown offer NVX-9")
+    result = dg.materialize(
+        [push_inbox, no_stuck_inbox_messages], resources=_resources(store_url), run_config=QUIET
+    )
+    assert result.success
+    (check,) = result.get_asset_check_evaluations()
+    assert check.passed is False
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    assert check.metadata["stuck"].value == 1
+    (example,) = check.metadata["examples"].value
+    assert example["posting_number"] == "5000-0002-1"
+    assert example["error"] == "unknown offer NVX-9"
+    # The batch still carries the healthy message.
+    assert [m.id for m in result.output_for_node("orders__push_inbox")] == ids[:1]
