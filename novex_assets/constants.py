@@ -5,7 +5,11 @@ from __future__ import annotations
 SOURCES = "sources"
 INVENTORY = "inventory"
 CATALOG = "catalog"
+ORDERS = "orders"
 
 INVENTORY_SYNC_JOB = "inventory_sync"
 INVENTORY_RECONCILE_JOB = "inventory_reconcile"
 CATALOG_REFRESH_JOB = "catalog_refresh"
+
+ORDERS_PROCESS_JOB = "orders_process"
+ORDERS_POLL_JOB = "orders_poll"

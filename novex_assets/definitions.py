@@ -10,6 +10,8 @@ from novex_assets.catalog import model_assets as catalog_model_assets
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
 from novex_assets.jobs import catalog_refresh_job, inventory_reconcile_job, inventory_sync_job
+from novex_assets.orders import intake_assets as orders_intake_assets
+from novex_assets.orders.intake_assets import orders_poll_job, orders_process_job
 from novex_assets.settings import NovexSettings, load_settings
 from novex_assets.settings_resource import SettingsResource
 from novex_assets.sources import arttrade as arttrade_assets
@@ -23,8 +25,10 @@ from resources.sources.resources import (
 from resources.store_resource import StoreResource
 from schedules.catalog_model import build_catalog_schedules
 from schedules.inventory import build_inventory_schedules
+from schedules.orders_poll import build_orders_poll_schedule
 from sensors.catalog_model import build_new_pair_sensor
 from sensors.inventory import build_stock_snapshot_sensor
+from sensors.orders_inbox import build_push_inbox_sensor
 
 
 def default_resources(settings: NovexSettings | None = None) -> dict[str, Any]:
@@ -58,16 +62,31 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
         assets=[
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
             *dg.load_assets_from_modules([arttrade_assets, catalog_model_assets]),
+            *dg.load_assets_from_modules([orders_intake_assets]),
         ],
-        asset_checks=dg.load_asset_checks_from_modules([inventory_checks]),
-        jobs=[inventory_sync_job, inventory_reconcile_job, catalog_refresh_job],
+        asset_checks=[
+            *dg.load_asset_checks_from_modules([inventory_checks]),
+            *dg.load_asset_checks_from_modules([orders_intake_assets]),
+        ],
+        jobs=[
+            inventory_sync_job,
+            inventory_reconcile_job,
+            catalog_refresh_job,
+            orders_process_job,
+            orders_poll_job,
+        ],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
             build_new_pair_sensor(settings.catalog.new_pair_sensor_interval_s),
+            build_push_inbox_sensor(
+                settings.orders_intake.inbox_sensor_interval_s,
+                settings.orders_intake.inbox_retry_interval_s,
+            ),
         ],
         schedules=[
             *build_inventory_schedules(settings.sync),
             *build_catalog_schedules(settings.catalog),
+            build_orders_poll_schedule(settings.orders_intake),
         ],
         resources=resources if resources is not None else default_resources(settings),
     )

@@ -333,3 +333,7 @@ def run_bench(
             f"(compute {b['compute']} s, store read {b['read_ozon_state']} s, diff {b['diff']} s); "
             f"peak RSS {r['peak_rss_mb']} MB |"
         )
+    from novex_cli.bench_push import run_push_bench, table_rows
+
+    for row in table_rows(run_push_bench(workdir)):
+        click.echo(row)

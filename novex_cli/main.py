@@ -1,4 +1,4 @@
-"""The `novex` command: demo, sandbox, sample data and benchmark."""
+"""The `novex` command: demo, sandbox, push receiver, sample data and benchmark."""
 
 from __future__ import annotations
 
@@ -86,6 +86,17 @@ def sandbox(
     )
 
 
+@cli.command("push-receiver")
+@click.option("--host", default=None, help="Interface to bind [orders_intake.receiver_host].")
+@click.option("--port", default=None, type=int, help="Port [orders_intake.receiver_port].")
+@click.option("--db-url", default=None, help="Store URL [$NOVEX_DB_URL or the SQLite default].")
+def push_receiver(host: str | None, port: int | None, db_url: str | None) -> None:
+    """Receive Ozon's push notifications at / and store each in the inbox before the reply."""
+    from novex_cli.receiver import serve
+
+    serve(host, port, db_url)
+
+
 @cli.command("sample-data")
 @click.option("--skus", default=25_000, show_default=True)
 @click.option("--seed", default=42, show_default=True)
@@ -117,10 +128,23 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
 @click.option(
     "--hung-rate", default=0.02, show_default=True, help="Hung calls in the faulty sweep."
 )
+@click.option("--push-only", is_flag=True, help="Only (c), the push receiver's ack latency.")
 def bench(
-    skus: int, big: int, time_factor: float, workdir: Path, rate_5xx: float, hung_rate: float
+    skus: int,
+    big: int,
+    time_factor: float,
+    workdir: Path,
+    rate_5xx: float,
+    hung_rate: float,
+    push_only: bool,
 ) -> None:
-    """Measure (a) the stock sweep vs Ozon's floor, clean and faulty, (b) the local cycle."""
+    """Measure (a) the stock sweep vs Ozon's floor, (b) the local cycle, (c) push ack latency."""
+    if push_only:
+        from novex_cli.bench_push import run_push_bench, table_rows
+
+        rows = table_rows(run_push_bench(workdir))
+        click.echo("\n| measure | value |\n|---|---|\n" + "\n".join(rows))
+        return
     from novex_cli.bench import run_bench
 
     run_bench(

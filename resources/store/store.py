@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from resources.store.audit import AuditRepo
 from resources.store.catalog_model import CatalogModelRepo
 from resources.store.engine import create_store_engine, safe_url
+from resources.store.inbox import InboxRepo
 from resources.store.inventory import InventoryRepo
 from resources.store.leases import LeaseRepo
 from resources.store.migrate import upgrade
@@ -28,6 +29,7 @@ class Store:
         self.snapshots = SnapshotRepo(self.engine)
         self.catalog_model = CatalogModelRepo(self.engine)
         self.leases = LeaseRepo(self.engine)
+        self.inbox = InboxRepo(self.engine)
 
     def rate_budget(self, client_id: str) -> BudgetRepo:
         """The Ozon rate budget of one account, shared by every process pushing for it."""

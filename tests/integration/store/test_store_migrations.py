@@ -36,6 +36,8 @@ EXPECTED_TABLES = {
     "category_mapping",
     "arttrade_content",
     "arttrade_characteristics",
+    "push_inbox",
+    "poll_watermarks",
 }
 
 
