@@ -1,4 +1,8 @@
-"""The low-code part: staff-editable YAML rules, validated with errors naming file and field."""
+"""The low-code part: staff-editable YAML rules, validated with errors naming file, line and field.
+
+Values are validated strictly (`buffer: true` or `buffer: "2"` is an error, not 1 or 2), YAML
+keys must not repeat, and the warehouse mapping must be unambiguous (see `NovexSettings`).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,34 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from novex_assets.config_loader import (
+    ConfigError,
+    YamlDocument,
+    load_config_file,
+    load_yaml_file,
+    validate_document,
+)
+
+__all__ = [
+    "ConfigError",
+    "NovexSettings",
+    "YamlDocument",
+    "load_config_file",
+    "load_settings",
+    "load_yaml_file",
+    "validate_document",
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO_ROOT / "config" / "novex.yaml"
 
 
-class ConfigError(ValueError):
-    """A config file is missing or invalid; the message names the file and each bad field."""
-
-
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: YAML's `true` or "5" must not become 1 or 5 for a number field.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class OzonAccount(_Strict):
@@ -29,6 +48,14 @@ class OzonAccount(_Strict):
     name: str
     client_id: str = Field(pattern=r"^\d+$")
     api_key_env: str = "OZON_API_KEY"
+
+    @field_validator("client_id", mode="before")
+    @classmethod
+    def _digits_as_text(cls, value: object) -> object:
+        # Ozon shows the Client-Id as a number, so staff write it unquoted; that one is safe.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
 
 class OzonSettings(_Strict):
@@ -49,6 +76,11 @@ class WarehouseMapping(_Strict):
     infor_site: str = Field(min_length=1)
     ozon_warehouse_id: int = Field(gt=0)
     name: str = ""
+    merge_sites: bool = Field(
+        default=False,
+        description="Set on every entry of an Ozon warehouse fed by several Infor sites "
+        "(their stock is summed); without it a shared warehouse is refused as a mistake.",
+    )
 
 
 class Match(_Strict):
@@ -179,10 +211,40 @@ class NovexSettings(_Strict):
     @field_validator("warehouses")
     @classmethod
     def _unique_sites(cls, value: list[WarehouseMapping]) -> list[WarehouseMapping]:
-        sites = [w.infor_site for w in value]
-        dupes = sorted({s for s in sites if sites.count(s) > 1})
-        if dupes:
-            raise ValueError(f"Infor site mapped twice: {', '.join(dupes)}")
+        # One site's stock published to two warehouses would be sold twice.
+        first: dict[str, int] = {}
+        for i, w in enumerate(value):
+            site = w.infor_site.strip().casefold()
+            if site in first:
+                j = first[site]
+                raise PydanticCustomError(
+                    "site_mapped_twice",
+                    "Infor site {site} is mapped twice (also warehouses.{other}); "
+                    "a site's stock can feed only one Ozon warehouse",
+                    {"site": w.infor_site, "other": j, "at": i},
+                )
+            first[site] = i
+        return value
+
+    @field_validator("warehouses")
+    @classmethod
+    def _shared_warehouse_is_explicit(cls, value: list[WarehouseMapping]) -> list[WarehouseMapping]:
+        # A copy-pasted warehouse id silently moves a site's stock and zeroes the other one.
+        by_warehouse: dict[int, list[int]] = {}
+        for i, w in enumerate(value):
+            by_warehouse.setdefault(w.ozon_warehouse_id, []).append(i)
+        for warehouse_id, entries in by_warehouse.items():
+            if len(entries) < 2:
+                continue
+            unmarked = [i for i in entries if not value[i].merge_sites]
+            if unmarked:
+                sites = ", ".join(f"{value[i].infor_site} (warehouses.{i})" for i in entries)
+                raise PydanticCustomError(
+                    "warehouse_mapped_twice",
+                    "Ozon warehouse {warehouse} is fed by several Infor sites: {sites}; "
+                    "if their stock is to be summed, set merge_sites: true on each of them",
+                    {"warehouse": warehouse_id, "sites": sites, "at": unmarked[0]},
+                )
         return value
 
     def site_to_warehouse(self) -> dict[str, int]:
@@ -190,29 +252,10 @@ class NovexSettings(_Strict):
         return {w.infor_site: w.ozon_warehouse_id for w in self.warehouses}
 
 
-def _format_errors(path: Path, exc: ValidationError) -> str:
-    lines = [f"{path}: {exc.error_count()} invalid field(s)"]
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        lines.append(f"  {where}: {err['msg']}")
-    return "\n".join(lines)
-
-
 def load_settings(path: str | Path | None = None) -> NovexSettings:
     """Load and validate the config at `path`, `$NOVEX_CONFIG`, or the shipped default."""
     resolved = Path(path or os.environ.get("NOVEX_CONFIG") or DEFAULT_CONFIG)
-    try:
-        raw = yaml.safe_load(resolved.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{resolved}: config file not found") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{resolved}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{resolved}: expected a mapping at the top level")
-    try:
-        return NovexSettings.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(_format_errors(resolved, exc)) from exc
+    return load_config_file(resolved, NovexSettings)
 
 
 @lru_cache(maxsize=8)

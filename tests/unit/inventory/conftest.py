@@ -12,8 +12,8 @@ def settings() -> NovexSettings:
         {
             "ozon": {"accounts": [{"name": "main", "client_id": "1"}]},
             "warehouses": [
-                {"infor_site": "MSK1", "ozon_warehouse_id": 11},
-                {"infor_site": "MSK2", "ozon_warehouse_id": 11},
+                {"infor_site": "MSK1", "ozon_warehouse_id": 11, "merge_sites": True},
+                {"infor_site": "MSK2", "ozon_warehouse_id": 11, "merge_sites": True},
                 {"infor_site": "SPB1", "ozon_warehouse_id": 22},
             ],
             "stock_rules": {
