@@ -124,13 +124,20 @@ class CatalogCardsRepo:
         )
         failed = int((~rows["passed"]).sum()) if rows.height else 0
         with self._engine.begin() as conn:
-            conn.execute(sa.delete(t.card_check_results).where(t.card_check_results.c.run_id == run_id))
+            conn.execute(
+                sa.delete(t.card_check_results).where(t.card_check_results.c.run_id == run_id)
+            )
             write_frame(conn, t.card_check_results, rows)
             write_frame(
                 conn,
                 t.card_check_runs,
                 pl.DataFrame(
-                    {"run_id": [run_id], "checked_at": [now], "cards": [rows.height], "failed": [failed]}
+                    {
+                        "run_id": [run_id],
+                        "checked_at": [now],
+                        "cards": [rows.height],
+                        "failed": [failed],
+                    }
                 ),
                 keys=["run_id"],
             )
@@ -156,9 +163,7 @@ class CatalogCardsRepo:
     def check_runs(self, limit: int = 30) -> list[dict[str, Any]]:
         """The newest check runs (run_id, checked_at, cards, failed), newest first."""
         r = t.card_check_runs.c
-        query = sa.select(r.run_id, r.checked_at, r.cards, r.failed).order_by(
-            r.checked_at.desc()
-        )
+        query = sa.select(r.run_id, r.checked_at, r.cards, r.failed).order_by(r.checked_at.desc())
         with self._engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
 
