@@ -108,7 +108,11 @@ def inputs(
     characteristics = (
         characteristics
         if characteristics is not None
-        else [(o["offer_id"], n, v) for o in sap for n, v in (("Объём", "250"), ("Тип волос", "Для всех типов"))]
+        else [
+            (o["offer_id"], n, v)
+            for o in sap
+            for n, v in (("Объём", "250"), ("Тип волос", "Для всех типов"))
+        ]
     )
     return CardInputs(
         sap=frame(sap, SAP_COLUMNS),
@@ -121,9 +125,7 @@ def inputs(
             orient="row",
         ),
         content=frame(content, CONTENT_COLUMNS),
-        characteristics=pl.DataFrame(
-            characteristics, schema=CHARACTERISTIC_COLUMNS, orient="row"
-        ),
+        characteristics=pl.DataFrame(characteristics, schema=CHARACTERISTIC_COLUMNS, orient="row"),
         ozon_cards=frame(ozon_cards or [], OZON_CARD_COLUMNS),
         ozon_values=pl.DataFrame(ozon_values or [], schema=OZON_VALUE_COLUMNS, orient="row"),
         attributes=attribute_model(),
