@@ -1,4 +1,4 @@
-"""What the assets need from SAP and Infor, independent of how each system delivers it.
+"""What the assets need from SAP, Infor and Art-Trade, independent of their transports.
 
 The file-drop adapters in `resources.sources.files` are the default; another adapter (an SAP
 OData client, an Infor ION feed) implements the same methods and returns frames in the fixed
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from resources.sources.models import SnapshotRef, SourceBatch
+from resources.sources.models import ContentBatch, SnapshotRef, SourceBatch
 
 
 class SapSource(ABC):
@@ -35,3 +35,15 @@ class InforSource(ABC):
     @abstractmethod
     def read_stock_snapshot(self, ref: SnapshotRef) -> SourceBatch:
         """One snapshot's rows, unique per (offer_id, site), in `STOCK_SCHEMA`."""
+
+
+class ArtTradeSource(ABC):
+    """Novex's retail system: names, descriptions, images and characteristics per offer."""
+
+    @abstractmethod
+    def read_content(self) -> ContentBatch:
+        """The current content and characteristics (`CONTENT_SCHEMA`, `CHARACTERISTICS_SCHEMA`)."""
+
+    @abstractmethod
+    def current_files(self) -> list[str]:
+        """Names of what `read_content` would read now, so a sensor can tell a new export."""

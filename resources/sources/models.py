@@ -13,7 +13,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-SourceName = Literal["sap", "infor"]
+SourceName = Literal["sap", "infor", "arttrade"]
 
 # Ozon's accepted VAT strings; SAP's rates are normalised to exactly these.
 OZON_VAT_RATES: tuple[str, ...] = ("0", "0.05", "0.07", "0.1", "0.2", "0.22")
@@ -94,4 +94,51 @@ class SourceBatch(BaseModel):
         return (
             f"SourceBatch(source={self.source!r}, files={self.files!r}, rows_read={self.rows_read},"
             f" rows_loaded={self.rows_loaded}, rows_quarantined={self.rows_quarantined})"
+        )
+
+
+# --- Art-Trade: names, descriptions, images and characteristics in Novex's own vocabulary ---
+
+CONTENT_SCHEMA: dict[str, pl.DataType] = {
+    "offer_id": pl.String(),  # unique in the frame
+    "name": pl.String(),
+    "description": pl.String(),  # null when Art-Trade has none
+    "image_urls": pl.List(pl.String()),  # http(s) URLs, main image first; empty when none
+}
+"""Columns of `ContentBatch.content`, in this order."""
+
+CHARACTERISTICS_SCHEMA: dict[str, pl.DataType] = {
+    "offer_id": pl.String(),
+    "attribute_name": pl.String(),  # Novex's name of the characteristic, e.g. "Объем"
+    "value": pl.String(),  # as Art-Trade spells it; several values of one cell joined by "|"
+}
+"""Columns of `ContentBatch.characteristics`, in this order; (offer_id, attribute_name) unique."""
+
+CONTENT_TRACE_SCHEMA: dict[str, pl.DataType] = {"file": pl.String(), "line": pl.Int64()}
+"""Where each row came from; appended to both frames so staff can find a row at the source."""
+
+
+class ContentBatch(BaseModel):
+    """One read of Art-Trade: product content, characteristics, quarantined rows and counts."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    content: pl.DataFrame = Field(description="CONTENT_SCHEMA + file, line.")
+    characteristics: pl.DataFrame = Field(description="CHARACTERISTICS_SCHEMA + file, line.")
+    quarantined: list[QuarantinedRow] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list, description="Names of the files read.")
+    rows_read: int = Field(
+        ge=0, description="Data rows found in all files, blank rows not counted."
+    )
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows set aside."""
+        return len(self.quarantined)
+
+    def __repr__(self) -> str:
+        return (
+            f"ContentBatch(files={self.files!r}, rows_read={self.rows_read},"
+            f" content={self.content.height}, characteristics={self.characteristics.height},"
+            f" rows_quarantined={self.rows_quarantined})"
         )

@@ -13,7 +13,8 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from resources.sources.base import InforSource, SapSource
+from resources.sources.arttrade import FileDropArtTrade
+from resources.sources.base import ArtTradeSource, InforSource, SapSource
 from resources.sources.files import FileDropInfor, FileDropSap
 
 _DATA_DIR_HELP = (
@@ -56,3 +57,21 @@ class FileDropInforResource(InforResource):
     def source(self) -> InforSource:
         """The file-drop adapter over `data_dir`."""
         return FileDropInfor(Path(self.data_dir))
+
+
+class ArtTradeResource(dg.ConfigurableResource, ABC):
+    """Art-Trade (retail system: names, images, descriptions, characteristics) as assets see it."""
+
+    @abstractmethod
+    def source(self) -> ArtTradeSource:
+        """The configured Art-Trade adapter."""
+
+
+class FileDropArtTradeResource(ArtTradeResource):
+    """Art-Trade content as CSV exports dropped in `<data_dir>/arttrade/`."""
+
+    data_dir: str = Field(default="var/data", description=_DATA_DIR_HELP)
+
+    def source(self) -> ArtTradeSource:
+        """The file-drop adapter over `data_dir`."""
+        return FileDropArtTrade(Path(self.data_dir))

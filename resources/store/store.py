@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from resources.store.audit import AuditRepo
 from resources.store.catalog_cards import CatalogCardsRepo
+from resources.store.catalog_model import CatalogModelRepo
 from resources.store.engine import create_store_engine, safe_url
 from resources.store.inventory import InventoryRepo
 from resources.store.migrate import upgrade
@@ -25,6 +26,7 @@ class Store:
         self.audit = AuditRepo(self.engine)
         self.snapshots = SnapshotRepo(self.engine)
         self.catalog_cards = CatalogCardsRepo(self.engine)
+        self.catalog_model = CatalogModelRepo(self.engine)
 
     @property
     def url(self) -> str:

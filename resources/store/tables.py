@@ -204,6 +204,171 @@ source_snapshots = sa.Table(
     sa.Column("quarantined", sa.Integer, nullable=False),
 )
 
+
+# --- Catalog model: Ozon's category tree, attributes, dictionaries; category mapping; Art-Trade ---
+
+CATEGORY_CHANGES = ("new", "disabled", "enabled", "renamed", "removed")
+ATTRIBUTE_CHANGES = (
+    "required_added",
+    "required_removed",
+    "attribute_added",
+    "attribute_removed",
+    "value_withdrawn",
+    "value_added",
+)
+DICTIONARY_MODES = ("none", "walked", "search")
+MAPPING_STATUSES = ("suggested", "confirmed", "rejected")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+ozon_categories = sa.Table(
+    "ozon_categories",
+    metadata,
+    sa.Column("description_category_id", sa.BigInteger, primary_key=True),
+    # 0 for a category node; a type leaf carries its type_id under its last-level category.
+    sa.Column("type_id", sa.BigInteger, primary_key=True),
+    sa.Column("category_name", sa.String(500), nullable=False),
+    sa.Column("type_name", sa.String(500)),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("first_seen_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("removed_at", UtcDateTime),
+)
+
+ozon_category_changes = sa.Table(
+    "ozon_category_changes",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("seen_at", UtcDateTime, nullable=False),
+    sa.Column("description_category_id", sa.BigInteger, nullable=False),
+    sa.Column("type_id", sa.BigInteger, nullable=False),
+    sa.Column("change", sa.String(16), nullable=False),
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),
+    sa.Index(None, "seen_at"),
+    sa.CheckConstraint(_in("change", CATEGORY_CHANGES), name="change"),
+)
+
+ozon_attributes = sa.Table(
+    "ozon_attributes",
+    metadata,
+    sa.Column("description_category_id", sa.BigInteger, primary_key=True),
+    sa.Column("type_id", sa.BigInteger, primary_key=True),
+    sa.Column("attribute_id", sa.BigInteger, primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("is_required", sa.Boolean, nullable=False),
+    sa.Column("is_collection", sa.Boolean, nullable=False),
+    sa.Column("max_value_count", sa.Integer, nullable=False),
+    # 0 = free value; otherwise the dictionary the value ids come from.
+    sa.Column("dictionary_id", sa.BigInteger, nullable=False),
+    sa.Column("dictionary_mode", sa.String(8), nullable=False),
+    sa.Column("attribute_complex_id", sa.BigInteger, nullable=False),
+    sa.Column("group_name", sa.String(255)),
+    sa.Column("fetched_at", UtcDateTime, nullable=False),
+    # When the dictionary was last walked to its end; null = never (or mode is not 'walked').
+    sa.Column("values_fetched_at", UtcDateTime),
+    sa.Column("removed_at", UtcDateTime),
+    sa.CheckConstraint(_in("dictionary_mode", DICTIONARY_MODES), name="dictionary_mode"),
+)
+
+ozon_dictionary_values = sa.Table(
+    "ozon_dictionary_values",
+    metadata,
+    sa.Column("description_category_id", sa.BigInteger, primary_key=True),
+    sa.Column("type_id", sa.BigInteger, primary_key=True),
+    sa.Column("attribute_id", sa.BigInteger, primary_key=True),
+    sa.Column("value_id", sa.BigInteger, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("info", sa.Text),
+    sa.Column("picture", sa.Text),
+    sa.Column("fetched_at", UtcDateTime, nullable=False),
+    sa.Column("withdrawn_at", UtcDateTime),
+)
+
+ozon_attribute_changes = sa.Table(
+    "ozon_attribute_changes",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("seen_at", UtcDateTime, nullable=False),
+    sa.Column("description_category_id", sa.BigInteger, nullable=False),
+    sa.Column("type_id", sa.BigInteger, nullable=False),
+    sa.Column("attribute_id", sa.BigInteger, nullable=False),
+    sa.Column("change", sa.String(32), nullable=False),
+    sa.Column("value_id", sa.BigInteger),
+    sa.Column("detail", sa.Text),
+    sa.Index(None, "seen_at"),
+    sa.Index(None, "description_category_id", "type_id"),
+    sa.CheckConstraint(_in("change", ATTRIBUTE_CHANGES), name="change"),
+)
+
+ozon_dictionary_search_cache = sa.Table(
+    "ozon_dictionary_search_cache",
+    metadata,
+    sa.Column("description_category_id", sa.BigInteger, primary_key=True),
+    sa.Column("type_id", sa.BigInteger, primary_key=True),
+    sa.Column("attribute_id", sa.BigInteger, primary_key=True),
+    sa.Column("query_norm", sa.String(500), primary_key=True),
+    # Null = Ozon has no such value; cached too, so a miss is not asked again every run.
+    sa.Column("value_id", sa.BigInteger),
+    sa.Column("value", sa.Text),
+    sa.Column("searched_at", UtcDateTime, nullable=False),
+)
+
+category_mapping = sa.Table(
+    "category_mapping",
+    metadata,
+    sa.Column("novex_category_code", sa.String(64), primary_key=True),
+    sa.Column("description_category_id", sa.BigInteger, primary_key=True),
+    sa.Column("type_id", sa.BigInteger, primary_key=True),
+    sa.Column("novex_category_name", sa.String(255)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("rank", sa.Integer),
+    sa.Column("reason", sa.Text),
+    sa.Column("decided_by", sa.String(255)),
+    sa.Column("decided_at", UtcDateTime),
+    sa.Column("note", sa.Text),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    # One confirmed Ozon pair per Novex category: what a product of it is exported under.
+    sa.Index(
+        "uq_category_mapping_confirmed",
+        "novex_category_code",
+        unique=True,
+        sqlite_where=sa.text("status = 'confirmed'"),
+        postgresql_where=sa.text("status = 'confirmed'"),
+    ),
+    sa.Index(None, "description_category_id", "type_id"),
+    sa.CheckConstraint(_in("status", MAPPING_STATUSES), name="status"),
+)
+
+arttrade_content = sa.Table(
+    "arttrade_content",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("name", sa.Text),
+    sa.Column("description", sa.Text),
+    sa.Column("image_urls", sa.Text, nullable=False),  # JSON list of strings
+    sa.Column("file", sa.String(512), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("loaded_at", UtcDateTime, nullable=False),
+)
+
+arttrade_characteristics = sa.Table(
+    "arttrade_characteristics",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("attribute_name", sa.String(255), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("file", sa.String(512), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("loaded_at", UtcDateTime, nullable=False),
+
 # --- catalog cards (revision 0004): merged cards, checks, exports, moderation, report runs ---
 
 product_cards = sa.Table(
