@@ -368,6 +368,7 @@ arttrade_characteristics = sa.Table(
     sa.Column("file", sa.String(512), nullable=False),
     sa.Column("line", sa.Integer, nullable=False),
     sa.Column("loaded_at", UtcDateTime, nullable=False),
+)
 
 # --- catalog cards (revision 0004): merged cards, checks, exports, moderation, report runs ---
 
