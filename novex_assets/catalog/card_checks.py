@@ -143,38 +143,104 @@ def suite_specs(
     e = gx.expectations
     sap_owner, name_owner = _field_owner(rules, "vat"), _field_owner(rules, "name")
     card: list[CheckSpec] = [
-        CheckSpec("name_length", f"название пустое или длиннее {NAME_MAX} символов", name_owner,
-                  e.ExpectColumnValueLengthsToBeBetween(column="name", min_value=1, max_value=NAME_MAX)),
-        CheckSpec("name_present", "нет названия", name_owner,
-                  e.ExpectColumnValuesToNotBeNull(column="name")),
-        CheckSpec("vat_in_ozon_set", f"НДС не из списка Ozon ({', '.join(OZON_VAT_RATES)})", sap_owner,
-                  e.ExpectColumnValuesToBeInSet(column="vat", value_set=list(OZON_VAT_RATES))),
-        CheckSpec("barcode_ean13", "штрихкод не EAN-13 (13 цифр)", _field_owner(rules, "barcode"),
-                  e.ExpectColumnValuesToMatchRegex(column="barcode", regex=r"^\d{13}$")),
-        CheckSpec("barcode_check_digit", "неверная контрольная цифра EAN-13", _field_owner(rules, "barcode"),
-                  e.ExpectColumnPairValuesToBeEqual(column_A="ean_last", column_B="ean_expected",
-                                                    ignore_row_if="either_value_is_missing")),
-        CheckSpec("images_present", "нет ни одного изображения", _field_owner(rules, "images"),
-                  e.ExpectColumnValuesToBeBetween(column="image_count", min_value=1, max_value=IMAGES_MAX)),
-        CheckSpec("price_positive", "цена не задана или не больше нуля", "SAP",
-                  e.ExpectColumnValuesToBeBetween(column="price", min_value=0.01, mostly=1.0)),
-        CheckSpec("price_present", "нет цены", "SAP", e.ExpectColumnValuesToNotBeNull(column="price")),
-        CheckSpec("old_price_above_price", "цена до скидки не выше цены", "SAP",
-                  e.ExpectColumnPairValuesAToBeGreaterThanB(column_A="old_price", column_B="price",
-                                                            or_equal=False, ignore_row_if="either_value_is_missing")),
-        CheckSpec("min_price_not_above_price", "минимальная цена выше цены", "SAP",
-                  e.ExpectColumnPairValuesAToBeGreaterThanB(column_A="price", column_B="min_price",
-                                                            or_equal=True, ignore_row_if="either_value_is_missing")),
-    ]  # fmt: skip
-    for field, label in (("weight_g", "вес"), ("depth_mm", "длина"), ("width_mm", "ширина"),
-                         ("height_mm", "высота")):  # fmt: skip
+        CheckSpec(
+            "name_length",
+            f"название пустое или длиннее {NAME_MAX} символов",
+            name_owner,
+            e.ExpectColumnValueLengthsToBeBetween(column="name", min_value=1, max_value=NAME_MAX),
+        ),
+        CheckSpec(
+            "name_present",
+            "нет названия",
+            name_owner,
+            e.ExpectColumnValuesToNotBeNull(column="name"),
+        ),
+        CheckSpec(
+            "vat_in_ozon_set",
+            f"НДС не из списка Ozon ({', '.join(OZON_VAT_RATES)})",
+            sap_owner,
+            e.ExpectColumnValuesToBeInSet(column="vat", value_set=list(OZON_VAT_RATES)),
+        ),
+        CheckSpec(
+            "barcode_ean13",
+            "штрихкод не EAN-13 (13 цифр)",
+            _field_owner(rules, "barcode"),
+            e.ExpectColumnValuesToMatchRegex(column="barcode", regex=r"^\d{13}$"),
+        ),
+        CheckSpec(
+            "barcode_check_digit",
+            "неверная контрольная цифра EAN-13",
+            _field_owner(rules, "barcode"),
+            e.ExpectColumnPairValuesToBeEqual(
+                column_A="ean_last",
+                column_B="ean_expected",
+                ignore_row_if="either_value_is_missing",
+            ),
+        ),
+        CheckSpec(
+            "images_present",
+            "нет ни одного изображения",
+            _field_owner(rules, "images"),
+            e.ExpectColumnValuesToBeBetween(
+                column="image_count", min_value=1, max_value=IMAGES_MAX
+            ),
+        ),
+        CheckSpec(
+            "price_positive",
+            "цена не задана или не больше нуля",
+            "SAP",
+            e.ExpectColumnValuesToBeBetween(column="price", min_value=0.01, mostly=1.0),
+        ),
+        CheckSpec(
+            "price_present", "нет цены", "SAP", e.ExpectColumnValuesToNotBeNull(column="price")
+        ),
+        CheckSpec(
+            "old_price_above_price",
+            "цена до скидки не выше цены",
+            "SAP",
+            e.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="old_price",
+                column_B="price",
+                or_equal=False,
+                ignore_row_if="either_value_is_missing",
+            ),
+        ),
+        CheckSpec(
+            "min_price_not_above_price",
+            "минимальная цена выше цены",
+            "SAP",
+            e.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="price",
+                column_B="min_price",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
+        ),
+    ]
+    for field, label in (
+        ("weight_g", "вес"),
+        ("depth_mm", "длина"),
+        ("width_mm", "ширина"),
+        ("height_mm", "высота"),
+    ):
         low, high = WEIGHT_G if field == "weight_g" else SIZE_MM
         owner = _field_owner(rules, field)
-        card.append(CheckSpec(f"{field}_present", f"{label} не указан(а)", owner,
-                              e.ExpectColumnValuesToNotBeNull(column=field)))  # fmt: skip
-        card.append(CheckSpec(f"{field}_plausible", f"{label} вне правдоподобных границ {low}–{high}",
-                              owner, e.ExpectColumnValuesToBeBetween(column=field, min_value=low,
-                                                                     max_value=high)))  # fmt: skip
+        card.append(
+            CheckSpec(
+                f"{field}_present",
+                f"{label} не указан(а)",
+                owner,
+                e.ExpectColumnValuesToNotBeNull(column=field),
+            )
+        )
+        card.append(
+            CheckSpec(
+                f"{field}_plausible",
+                f"{label} вне правдоподобных границ {low}–{high}",
+                owner,
+                e.ExpectColumnValuesToBeBetween(column=field, min_value=low, max_value=high),
+            )
+        )
     card.append(
         CheckSpec(
             "description_length",
@@ -317,10 +383,14 @@ def run_card_checks(
         pair = (int(pair_frame["description_category_id"][0]), int(pair_frame["type_id"][0]))
         if pair not in known_pairs:
             failures.extend(
-                (o, "attribute_model", "модель характеристик Ozon для категории не загружена",
-                 OWNERS["mapping"])
+                (
+                    o,
+                    "attribute_model",
+                    "модель характеристик Ozon для категории не загружена",
+                    OWNERS["mapping"],
+                )
                 for o in pair_frame["offer_id"]
-            )  # fmt: skip
+            )
             continue
         card_specs, value_specs = suite_specs(pair, model, dictionary, rules)
         name = f"{pair[0]}_{pair[1]}"
@@ -330,9 +400,8 @@ def run_card_checks(
         expectations += len(card_specs) + len(value_specs)
         suites += 1
         if log is not None:
-            log(
-                f"suite {name}: {pair_frame.height} cards, {len(card_specs) + len(value_specs)} expectations"
-            )
+            count = len(card_specs) + len(value_specs)
+            log(f"suite {name}: {pair_frame.height} cards, {count} expectations")
     failed = pl.DataFrame(failures, schema=CHECK_RESULT_SCHEMA, orient="row").unique(
         ["offer_id", "check"], maintain_order=True
     )
@@ -356,7 +425,7 @@ def run_card_checks(
 
 
 def _explain_unmatched(failed: pl.DataFrame, merged: MergedCards) -> pl.DataFrame:
-    """A required characteristic left empty because its value matched no dictionary entry says so."""
+    """Say so when a required characteristic is empty because its value matched no entry."""
     if merged.unmatched.height == 0 or failed.height == 0:
         return failed
     unmatched = (
