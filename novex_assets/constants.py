@@ -7,3 +7,8 @@ INVENTORY = "inventory"
 
 INVENTORY_SYNC_JOB = "inventory_sync"
 INVENTORY_RECONCILE_JOB = "inventory_reconcile"
+
+# Catalog export (cards, checks, export, moderation, report).
+CATALOG = "catalog"
+CATALOG_EXPORT_JOB = "catalog_export"
+CATALOG_MODERATION_JOB = "catalog_moderation"

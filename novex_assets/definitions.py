@@ -7,6 +7,9 @@ from typing import Any
 
 import dagster as dg
 
+from novex_assets.catalog import export_assets as catalog_export_assets
+from novex_assets.catalog.card_fields import load_card_fields
+from novex_assets.catalog.export_jobs import catalog_export_job, catalog_moderation_job
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
 from novex_assets.jobs import inventory_reconcile_job, inventory_sync_job
@@ -14,10 +17,16 @@ from novex_assets.settings import load_settings
 from novex_assets.settings_resource import SettingsResource
 from novex_assets.sources import assets as source_assets
 from resources.ozon_resource import OzonResource
-from resources.sources.resources import FileDropInforResource, FileDropSapResource
+from resources.sources.resources import (
+    FileDropArtTradeResource,
+    FileDropInforResource,
+    FileDropSapResource,
+)
 from resources.store.engine import default_store_url
 from resources.store_resource import StoreResource
+from schedules.catalog_export import build_catalog_moderation_schedule
 from schedules.inventory import build_inventory_schedules
+from sensors.catalog_export import build_catalog_export_sensor
 from sensors.inventory import build_stock_snapshot_sensor
 
 DEFAULT_OZON_URL = "http://127.0.0.1:8765"
@@ -42,6 +51,7 @@ def default_resources() -> dict[str, Any]:
         ),
         "sap": FileDropSapResource(data_dir=data_dir),
         "infor": FileDropInforResource(data_dir=data_dir),
+        "arttrade": FileDropArtTradeResource(data_dir=data_dir),
     }
 
 
@@ -51,11 +61,26 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
     return dg.Definitions(
         assets=[
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
+            *dg.load_assets_from_modules([catalog_export_assets]),
         ],
-        asset_checks=dg.load_asset_checks_from_modules([inventory_checks]),
-        jobs=[inventory_sync_job, inventory_reconcile_job],
-        sensors=[build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s)],
-        schedules=build_inventory_schedules(settings.sync),
+        asset_checks=[
+            *dg.load_asset_checks_from_modules([inventory_checks]),
+            *dg.load_asset_checks_from_modules([catalog_export_assets]),
+        ],
+        jobs=[
+            inventory_sync_job,
+            inventory_reconcile_job,
+            catalog_export_job,
+            catalog_moderation_job,
+        ],
+        sensors=[
+            build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
+            build_catalog_export_sensor(settings.sync.snapshot_sensor_interval_s),
+        ],
+        schedules=[
+            *build_inventory_schedules(settings.sync),
+            build_catalog_moderation_schedule(load_card_fields().export),
+        ],
         resources=resources if resources is not None else default_resources(),
     )
 

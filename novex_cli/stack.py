@@ -23,7 +23,11 @@ from ozon_sandbox.state import Warehouse
 from ozon_sandbox.testing import SandboxAdmin, SandboxServer
 from resources.ozon_resource import OzonResource
 from resources.sources.files import FileDropSap
-from resources.sources.resources import FileDropInforResource, FileDropSapResource
+from resources.sources.resources import (
+    FileDropArtTradeResource,
+    FileDropInforResource,
+    FileDropSapResource,
+)
 from resources.store_resource import StoreResource
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +77,7 @@ class LocalStack:
             ),
             "sap": FileDropSapResource(data_dir=str(self.data_dir)),
             "infor": FileDropInforResource(data_dir=str(self.data_dir)),
+            "arttrade": FileDropArtTradeResource(data_dir=str(self.data_dir)),
         }
 
     def save_sandbox_state(self, path: Path) -> None:

@@ -117,12 +117,31 @@ class DefaultAttributeRule(_Strict):
         return list(dict.fromkeys(sources))
 
 
+class ExportSettings(_Strict):
+    """How the export is gated and followed."""
+
+    max_failing_share_jump: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Stop the export when the share of cards failing checks rises by more "
+        "than this since the previous run (a broken source file must not flood Ozon).",
+    )
+    import_wait_s: float = Field(
+        600.0, gt=0, description="How long one run waits for Ozon to process its import tasks."
+    )
+    moderation_cron: str = Field(
+        "*/15 * * * *", description="When the moderation schedule looks at cards under review."
+    )
+
+
 class CardFieldRules(_Strict):
     """The whole file: fields, attributes, the rule for the rest, and dictionary synonyms."""
 
     fields: dict[FieldName, FieldRule]
     attributes: list[AttributeRule] = Field(default_factory=list)
     default_attribute: DefaultAttributeRule = Field(default_factory=DefaultAttributeRule)
+    export: ExportSettings = Field(default_factory=ExportSettings)
     synonyms: dict[int, dict[str, str]] = Field(
         default_factory=dict,
         description="Per Ozon attribute id: Novex's spelling -> the dictionary value to use.",

@@ -304,8 +304,13 @@ def _candidates(
         .with_columns(normalise(pl.col("attribute_name")).alias("norm_name"))
         .unique("norm_name", keep="first")
     )
-    characteristics = _typed(inputs.characteristics, CHARACTERISTIC_COLUMNS).filter(
-        pl.col("value").str.strip_chars() != ""
+    # Art-Trade writes the values of a collection into one cell, separated by "|".
+    characteristics = (
+        _typed(inputs.characteristics, CHARACTERISTIC_COLUMNS)
+        .with_columns(pl.col("value").str.split("|"))
+        .explode("value")
+        .with_columns(pl.col("value").str.strip_chars())
+        .filter(pl.col("value") != "")
     )
     parts.append(
         characteristics.with_columns(normalise(pl.col("attribute_name")).alias("norm_name"))

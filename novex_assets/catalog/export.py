@@ -19,8 +19,9 @@ from pydantic import BaseModel, Field
 
 from resources.ozon import OzonClient
 from resources.ozon.constants import PRODUCT_IMPORT_BATCH_MAX
-from resources.ozon.errors import OzonError, OzonPollTimeoutError, OzonRateLimitedError
+from resources.ozon.errors import OzonError, OzonRateLimitedError
 from resources.ozon.models.product_import import ImportInfoItem, ImportItem
+from resources.ozon.polling import OzonPollTimeoutError
 from resources.store.catalog_cards import CatalogCardsRepo
 
 RESULT_SCHEMA: dict[str, pl.DataType] = {

@@ -19,6 +19,13 @@ class SapSource(ABC):
     def read_assortment(self) -> SourceBatch:
         """The current assortment, one row per offer_id, in `ASSORTMENT_SCHEMA`."""
 
+    def current_files(self) -> list[str]:
+        """Names of what `read_assortment` would read now, so a sensor can tell a new export.
+
+        Adapters without files return an empty list (a sensor then cannot tell).
+        """
+        return []
+
 
 class InforSource(ABC):
     """Novex's WMS: stock snapshots per offer and site."""

@@ -48,6 +48,11 @@ class FileDropSap(SapSource):
             return None
         return max(files, key=lambda p: (p.stat().st_mtime, p.name))
 
+    def current_files(self) -> list[str]:
+        """The name of the assortment export in force (none before the first drop)."""
+        path = self.current_file()
+        return [path.name] if path else []
+
     def read_assortment(self) -> SourceBatch:
         """The current assortment; raises SourceFileError when none has been dropped."""
         path = self.current_file()
