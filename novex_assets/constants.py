@@ -4,11 +4,12 @@ from __future__ import annotations
 
 SOURCES = "sources"
 INVENTORY = "inventory"
+CATALOG = "catalog"
 
 INVENTORY_SYNC_JOB = "inventory_sync"
 INVENTORY_RECONCILE_JOB = "inventory_reconcile"
+CATALOG_REFRESH_JOB = "catalog_refresh"
 
 # Catalog export (cards, checks, export, moderation, report).
-CATALOG = "catalog"
 CATALOG_EXPORT_JOB = "catalog_export"
 CATALOG_MODERATION_JOB = "catalog_moderation"

@@ -8,13 +8,15 @@ from typing import Any
 import dagster as dg
 
 from novex_assets.catalog import export_assets as catalog_export_assets
+from novex_assets.catalog import model_assets as catalog_model_assets
 from novex_assets.catalog.card_fields import load_card_fields
 from novex_assets.catalog.export_jobs import catalog_export_job, catalog_moderation_job
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
-from novex_assets.jobs import inventory_reconcile_job, inventory_sync_job
+from novex_assets.jobs import catalog_refresh_job, inventory_reconcile_job, inventory_sync_job
 from novex_assets.settings import load_settings
 from novex_assets.settings_resource import SettingsResource
+from novex_assets.sources import arttrade as arttrade_assets
 from novex_assets.sources import assets as source_assets
 from resources.ozon_resource import OzonResource
 from resources.sources.resources import (
@@ -25,8 +27,10 @@ from resources.sources.resources import (
 from resources.store.engine import default_store_url
 from resources.store_resource import StoreResource
 from schedules.catalog_export import build_catalog_moderation_schedule
+from schedules.catalog_model import build_catalog_schedules
 from schedules.inventory import build_inventory_schedules
 from sensors.catalog_export import build_catalog_export_sensor
+from sensors.catalog_model import build_new_pair_sensor
 from sensors.inventory import build_stock_snapshot_sensor
 
 DEFAULT_OZON_URL = "http://127.0.0.1:8765"
@@ -61,6 +65,7 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
     return dg.Definitions(
         assets=[
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
+            *dg.load_assets_from_modules([arttrade_assets, catalog_model_assets]),
             *dg.load_assets_from_modules([catalog_export_assets]),
         ],
         asset_checks=[
@@ -70,15 +75,18 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
         jobs=[
             inventory_sync_job,
             inventory_reconcile_job,
+            catalog_refresh_job,
             catalog_export_job,
             catalog_moderation_job,
         ],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
+            build_new_pair_sensor(settings.catalog.new_pair_sensor_interval_s),
             build_catalog_export_sensor(settings.sync.snapshot_sensor_interval_s),
         ],
         schedules=[
             *build_inventory_schedules(settings.sync),
+            *build_catalog_schedules(settings.catalog),
             build_catalog_moderation_schedule(load_card_fields().export),
         ],
         resources=resources if resources is not None else default_resources(),

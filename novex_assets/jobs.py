@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from novex_assets.constants import INVENTORY_RECONCILE_JOB, INVENTORY_SYNC_JOB
+from novex_assets.constants import (
+    CATALOG_REFRESH_JOB,
+    INVENTORY_RECONCILE_JOB,
+    INVENTORY_SYNC_JOB,
+)
 
 # deploy/dagster.yaml lets one run with this tag through at a time: two jobs pushing at once
 # would share Ozon's per-account limits without knowing of each other.
@@ -41,4 +45,15 @@ inventory_reconcile_job = dg.define_asset_job(
     tags=OZON_PUSH_TAGS,
     description="Read back what Ozon shows, correct drift, and resend what differs (gated by the "
     "same checks as the sync).",
+)
+
+catalog_refresh_job = dg.define_asset_job(
+    CATALOG_REFRESH_JOB,
+    selection=dg.AssetSelection.assets(
+        ["catalog", "ozon_category_tree"],
+        ["catalog", "category_mapping"],
+        ["catalog", "ozon_attributes"],
+    ),
+    description="Read Ozon's category tree, import the reviewed mapping and suggest the rest, "
+    "refresh attributes and dictionaries of the mapped pairs (stale ones only).",
 )

@@ -199,6 +199,26 @@ class SyncSettings(_Strict):
         return value
 
 
+class CatalogSettings(_Strict):
+    """The `catalog` section: refreshing Ozon's category model and the category mapping."""
+
+    refresh_cron: str = "40 3 * * *"
+    mapping_file: str = "category_mapping.csv"  # relative paths: beside this config file
+    attributes_max_age_hours: float = Field(default=24, ge=0)
+    dictionary_max_age_hours: float = Field(default=168, ge=0)
+    dictionary_page_size: int = Field(default=2000, ge=1, le=2000)
+    dictionary_walk_limit: int = Field(default=20_000, ge=1)
+    search_attribute_ids: list[int] = Field(default_factory=lambda: [85])
+    suggestions_per_category: int = Field(default=3, ge=1, le=10)
+    min_suggestion_score: float = Field(default=45, ge=0, le=100)
+    new_pair_sensor_interval_s: int = Field(default=60, ge=5)
+
+    @field_validator("refresh_cron")
+    @classmethod
+    def _catalog_cron(cls, value: str) -> str:
+        return SyncSettings._cron(value)
+
+
 class NovexSettings(_Strict):
     """The whole validated configuration."""
 
@@ -207,6 +227,7 @@ class NovexSettings(_Strict):
     stock_rules: StockRules = StockRules()
     price_rules: PriceRules = PriceRules()
     sync: SyncSettings = SyncSettings()
+    catalog: CatalogSettings = CatalogSettings()
 
     @field_validator("warehouses")
     @classmethod
