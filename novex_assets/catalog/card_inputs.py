@@ -15,11 +15,11 @@ from novex_assets.catalog.cards import (
     OZON_VALUE_COLUMNS,
     CardInputs,
 )
-from novex_assets.catalog.dictionary_match import PAIR, SearchResolver, normalise_text
+from novex_assets.catalog.dictionary_match import PAIR, SearchResolver
+from novex_assets.catalog.search import resolve_by_search
 from novex_assets.inventory.prices import compute_prices
 from novex_assets.settings import NovexSettings
 from resources.ozon import OzonClient
-from resources.ozon.errors import OzonValidationError
 from resources.ozon.models.product_import import ProductAttributes
 from resources.store.store import Store
 
@@ -74,31 +74,16 @@ def read_ozon_cards(client: OzonClient, offer_ids: list[str]) -> tuple[pl.DataFr
     return readback_frames(list(client.products.info_attributes(offer_ids=offer_ids)))
 
 
-def search_resolver(client: OzonClient) -> SearchResolver:
-    """Match one value in a dictionary too large to walk via Ozon's search (cached per run).
+def search_resolver(client: OzonClient, store: Store) -> SearchResolver:
+    """Dictionaries too large to walk (brands), matched value by value through Ozon's search.
 
-    Only an entry equal to the value after normalisation counts: search returns everything
-    *containing* the text, and the nearest of those is a guess.
+    `resolve_by_search` caches every answer in the store, misses included, so a run asks Ozon
+    only about values it has not asked about before; a near miss is never taken.
     """
-    cache: dict[tuple[int, int, int, str], int | None] = {}
 
     def resolve(pair: tuple[int, int], attribute_id: int, text: str) -> int | None:
-        wanted = normalise_text(text)
-        key = (pair[0], pair[1], attribute_id, wanted)
-        if key in cache:
-            return cache[key]
-        found: int | None = None
-        if len(text.strip()) >= 2:
-            try:
-                hits = client.catalog.search_attribute_values(attribute_id, pair[0], pair[1], text)
-            except OzonValidationError:
-                hits = []
-            for hit in hits:
-                if normalise_text(hit.value) == wanted:
-                    found = int(hit.id)
-                    break
-        cache[key] = found
-        return found
+        match = resolve_by_search(client, store, pair, attribute_id, text)
+        return match.value_id if match is not None else None
 
     return resolve
 

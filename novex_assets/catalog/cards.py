@@ -98,6 +98,7 @@ ATTRIBUTE_MODEL_COLUMNS: dict[str, pl.DataType] = {
     "max_value_count": pl.Int64(),
     "dictionary_id": pl.Int64(),
     "dictionary_mode": pl.String(),
+    "type": pl.String(),
 }
 VALUE_COLUMNS: dict[str, pl.DataType] = {
     "offer_id": pl.String(),
@@ -393,6 +394,7 @@ def _resolve(
     info = model.select(
         *PAIR,
         "attribute_id",
+        "type",
         "dictionary_id",
         "dictionary_mode",
         "is_collection",
@@ -416,6 +418,19 @@ def _resolve(
     free = rows.filter(~needs).with_columns(
         pl.col("dictionary_value_id").fill_null(0), pl.lit("as_is").alias("how")
     )
+    # Numeric characteristics take the number alone: "250 мл" is 250 for "Объем, мл".
+    numeric = pl.col("type").is_in(["Integer", "Decimal"]) & (pl.col("dictionary_value_id") == 0)
+    number = pl.col("value").str.replace(",", ".", literal=True).str.extract(r"(-?\d+(?:\.\d+)?)")
+    free = free.with_columns(
+        pl.when(numeric & (pl.col("type") == "Integer"))
+        .then(number.cast(pl.Float64, strict=False).round(0).cast(pl.Int64).cast(pl.String))
+        .when(numeric)
+        .then(number)
+        .otherwise(pl.col("value").fill_null(""))
+        .alias("number")
+    )
+    not_numbers = free.filter(pl.col("number").is_null()).select("row_id")
+    free = free.filter(pl.col("number").is_not_null()).with_columns(pl.col("number").alias("value"))
     values = pl.concat(
         [
             free.select(
@@ -450,9 +465,9 @@ def _resolve(
         .select(list(VALUE_COLUMNS))
         .sort("offer_id", "attribute_id", "dictionary_value_id", "value")
     )
-    missed = rows.join(unmatched.select("row_id"), on="row_id", how="semi").select(
-        "offer_id", "attribute_id", "value", "source"
-    )
+    missed = rows.join(
+        pl.concat([unmatched.select("row_id"), not_numbers]), on="row_id", how="semi"
+    ).select("offer_id", "attribute_id", "value", "source")
     return values, missed
 
 

@@ -54,7 +54,7 @@ def product_cards(
     cms = store.get_store()
     with ozon.get_client() as client:
         inputs = gather_inputs(cms, client, settings.get(), log=context.log.info)
-        merged = merge_cards(inputs, rules, search_resolver(client))
+        merged = merge_cards(inputs, rules, search_resolver(client, cms))
     counts = cms.catalog_cards.upsert_cards(merged.cards)
     how = Counter(merged.values["source"].to_list())
     context.log.info(

@@ -49,14 +49,23 @@ def sap_row(offer_id: str, **over: Any) -> dict[str, Any]:
 
 ATTRIBUTES = [
     # attribute_id, name, required, collection, max, dictionary_id, mode
-    (85, "Бренд", True, False, 1, 28732849, "search"),
-    (8229, "Тип", True, False, 1, 1960, "walked"),
-    (9048, "Название модели (для объединения в одну карточку)", True, False, 1, 0, "none"),
-    (4191, "Аннотация", False, False, 1, 0, "none"),
-    (22232, "Объем, мл", True, False, 1, 0, "none"),
-    (22236, "Тип волос", True, True, 10, 1712, "walked"),
-    (10096, "Цвет товара", False, True, 5, 1495, "walked"),
-    (4389, "Страна-изготовитель", False, True, 5, 1935, "walked"),
+    (85, "Бренд", True, False, 1, 28732849, "search", "String"),
+    (8229, "Тип", True, False, 1, 1960, "walked", "String"),
+    (
+        9048,
+        "Название модели (для объединения в одну карточку)",
+        True,
+        False,
+        1,
+        0,
+        "none",
+        "String",
+    ),
+    (4191, "Аннотация", False, False, 1, 0, "none", "multiline"),
+    (22232, "Объем, мл", True, False, 1, 0, "none", "Decimal"),
+    (22236, "Тип волос", True, True, 10, 1712, "walked", "String"),
+    (10096, "Цвет товара", False, True, 5, 1495, "walked", "String"),
+    (4389, "Страна-изготовитель", False, True, 5, 1935, "walked", "String"),
 ]
 DICTIONARY = [
     (8229, 970000001, "Шампунь"),
