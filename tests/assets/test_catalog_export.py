@@ -213,12 +213,8 @@ def test_failing_share_jump_blocks_the_export(
     server, store, resources = world
     instance = dg.DagsterInstance.ephemeral()
     assert _run(resources, instance).success
-    # A broken Art-Trade export: no images for anyone.
-    cc.set_arttrade(
-        store,
-        [cc.content(o, images=[]) for o in ("P1", "P2", "P3", "P4", "P5", "P6", "P7")],
-        [c for o in ("P1", "P2", "P3") for c in cc.shampoo_characteristics(o)],
-    )
+    # A broken SAP export: a VAT column Ozon does not know, for every product.
+    cc.set_products(store, [cc.product(f"P{i}", vat="18%") for i in range(1, 7)])
     sent_before = store.catalog_cards.exports().height
     result = _run(resources, instance)
     assert not result.success
