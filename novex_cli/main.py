@@ -116,3 +116,12 @@ def bench(skus: int, big: int, time_factor: float, workdir: Path) -> None:
     from novex_cli.bench import run_bench
 
     run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir)
+
+
+def _register_mapping() -> None:
+    from novex_cli.mapping import mapping
+
+    cli.add_command(mapping)
+
+
+_register_mapping()

@@ -43,6 +43,7 @@ from ozon_sandbox.api.returns import (
     ScanGiveout,
 )
 from ozon_sandbox.app import create_app
+from ozon_sandbox.catalog_seed.edits import CatalogEdit, CatalogEdits
 from ozon_sandbox.catalog_state import CatalogSettings
 from ozon_sandbox.config import FaultSettings, SandboxConfig
 from ozon_sandbox.handover.model import HandoverSettings
@@ -207,6 +208,16 @@ class SandboxAdmin:
         return CatalogSettings.model_validate(
             self._send("PUT", f"{self._account(client_id)}/catalog/settings", settings.model_dump())
         )
+
+    def edit_catalog(self, client_id: str, edits: list[CatalogEdit]) -> list[CatalogEdit]:
+        """Change Ozon's catalog as this account sees it (rename, retire, require, withdraw)."""
+        body = {"edits": [e.model_dump(exclude_none=True) for e in edits]}
+        reply = self._send("POST", f"{self._account(client_id)}/catalog/edits", body)
+        return CatalogEdits.model_validate(reply).edits
+
+    def reset_catalog_edits(self, client_id: str) -> None:
+        """Back to the seeded catalog."""
+        self._send("POST", f"{self._account(client_id)}/catalog/edits/reset")
 
     def moderate(
         self, client_id: str, offer_id: str, decision: str, reasons: list[str] | None = None

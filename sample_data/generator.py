@@ -28,6 +28,7 @@ from resources.sources.files import (
     snapshot_file_name,
 )
 from resources.sources.parsing import decode
+from sample_data.arttrade import ArtTradeSummary, write_arttrade
 from sample_data.vocabulary import BRANDS, CATEGORIES, FRAGRANCES, SERIES, Category
 
 ASSORTMENT_FILE = "assortment.csv"
@@ -87,6 +88,7 @@ class GenerationSummary(BaseModel):
     ozon_enabled: int
     bad_row_count: int
     bad_rows: list[PlantedBadRow]
+    arttrade: ArtTradeSummary | None = None
 
 
 def default_taken_at(seed: int) -> datetime:
@@ -278,6 +280,7 @@ def generate(
                     yield [offer, site, str(on_hand), str(allocated)]
 
     _write_atomically(stock_path, STOCK_HEADER, stock_rows())
+    arttrade = write_arttrade(out_dir, seed, bad_rows=bad_rows)
 
     return GenerationSummary(
         out_dir=out_dir,
@@ -294,6 +297,7 @@ def generate(
         ozon_enabled=counts["enabled"],
         bad_row_count=len(report),
         bad_rows=sorted(report, key=lambda r: (r.file != ASSORTMENT_FILE, r.line)),
+        arttrade=arttrade,
     )
 
 

@@ -21,8 +21,9 @@ from ozon_sandbox.catalog_seed import (
     Value,
     load_catalog,
 )
+from ozon_sandbox.catalog_seed.edits import CatalogEdits, EditList, edited_catalog
 from ozon_sandbox.errors import OzonApiError
-from ozon_sandbox.registry import MethodContext, ozon_method
+from ozon_sandbox.registry import MethodContext, admin_endpoint, ozon_method
 
 T = TypeVar("T")
 
@@ -35,8 +36,11 @@ def seed_call(call: Callable[[], T]) -> T:
         raise OzonApiError(exc.http_status, exc.rpc_code, exc.message) from None
 
 
-def catalog(language: str = "DEFAULT") -> CatalogSeed:
-    """The seeded catalog in ``language``."""
+def catalog(language: str = "DEFAULT", ctx: MethodContext | None = None) -> CatalogSeed:
+    """The seeded catalog in ``language``, with the account's catalog edits applied."""
+    edits = ctx.state.domain(CatalogEdits).edits if ctx is not None else []
+    if edits:
+        return seed_call(lambda: edited_catalog(edits, language))
     return seed_call(lambda: load_catalog(language))
 
 
@@ -58,7 +62,7 @@ class TreeResponse(BaseModel):
 @ozon_method("/v1/description-category/tree", request_model=TreeRequest)
 def tree(ctx: MethodContext, request: TreeRequest) -> TreeResponse:
     """The whole tree; products are created only on a (category, type) leaf pair."""
-    return TreeResponse(result=catalog(request.language).tree)
+    return TreeResponse(result=catalog(request.language, ctx).tree)
 
 
 # ---------------------------------------------------------------- /attribute
@@ -81,7 +85,7 @@ class AttributesResponse(BaseModel):
 @ozon_method("/v1/description-category/attribute", request_model=AttributesRequest)
 def attributes(ctx: MethodContext, request: AttributesRequest) -> AttributesResponse:
     """Characteristics of a leaf pair; an unknown pair is 404 like Ozon's."""
-    seed = catalog(request.language)
+    seed = catalog(request.language, ctx)
     found = seed_call(lambda: seed.attributes(request.description_category_id, request.type_id))
     return AttributesResponse(result=found)
 
@@ -110,7 +114,7 @@ class ValuesResponse(BaseModel):
 @ozon_method("/v1/description-category/attribute/values", request_model=ValuesRequest)
 def attribute_values(ctx: MethodContext, request: ValuesRequest) -> ValuesResponse:
     """One page of a dictionary, values by id after ``last_value_id``."""
-    seed = catalog(request.language)
+    seed = catalog(request.language, ctx)
     page, has_next = seed_call(
         lambda: seed.values(
             request.attribute_id,
@@ -145,7 +149,7 @@ class SearchResponse(BaseModel):
 @ozon_method("/v1/description-category/attribute/values/search", request_model=SearchRequest)
 def search_values(ctx: MethodContext, request: SearchRequest) -> SearchResponse:
     """Dictionary values containing ``value`` (at least two characters), best matches first."""
-    seed = catalog()
+    seed = catalog(ctx=ctx)
     found = seed_call(
         lambda: seed.search_values(
             request.attribute_id,
@@ -156,3 +160,25 @@ def search_values(ctx: MethodContext, request: SearchRequest) -> SearchResponse:
         )
     )
     return SearchResponse(result=found)
+
+
+# ---------------------------------------------------------------- admin: Ozon changes its catalog
+
+
+@admin_endpoint("/catalog/edits", verbs=("GET", "POST"), request_model=EditList)
+def admin_edits(ctx: MethodContext, body: EditList | None) -> CatalogEdits:
+    """List or append the account's edits (checked by building the edited catalog first)."""
+    state = ctx.state.domain(CatalogEdits)
+    if body is not None:
+        proposed = [*state.edits, *body.edits]
+        seed_call(lambda: edited_catalog(proposed, "DEFAULT"))
+        state.edits = proposed
+    return state
+
+
+@admin_endpoint("/catalog/edits/reset", verbs=("POST",))
+def admin_edits_reset(ctx: MethodContext, body: None) -> CatalogEdits:
+    """Drop the account's edits: the seeded catalog again."""
+    state = ctx.state.domain(CatalogEdits)
+    state.edits = []
+    return state

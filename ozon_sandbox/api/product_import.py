@@ -359,7 +359,7 @@ def product_import(ctx: MethodContext, request: ImportRequest) -> ImportResponse
     catalog_state.roll_quota_day(ctx.now_dt)
     _operation_limit(ctx, catalog_state, len(request.items))
     ctx.count_items(len(request.items))
-    seed = catalog()
+    seed = catalog(ctx=ctx)
     items: list[TaskItem] = []
     creations = 0
     for item in request.items:
@@ -728,7 +728,7 @@ def attributes_update(
     _operation_limit(ctx, catalog_state, len(request.items))
     _daily_update_limit(ctx, catalog_state, len(request.items))
     ctx.count_items(len(request.items))
-    seed = catalog()
+    seed = catalog(ctx=ctx)
     items: list[TaskItem] = []
     for update in request.items:
         task_item = TaskItem(offer_id=update.offer_id)
