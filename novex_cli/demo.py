@@ -11,6 +11,7 @@ import dagster as dg
 
 from novex_assets.constants import INVENTORY_SYNC_JOB
 from novex_assets.definitions import build_definitions
+from novex_cli.demo_catalog import run_catalog_demo
 from novex_cli.stack import LocalStack, local_instance, start_stack
 
 # Where `novex sandbox` looks for state by default, so it continues from the demo.
@@ -101,6 +102,7 @@ def run_demo(*, skus: int, seed: int, workdir: Path, time_factor: float) -> None
         _print(second)
         third = run_sync(stack, instance, "nothing changed")
         _print(third)
+        run_catalog_demo(stack, instance, workdir)
         stack.save_sandbox_state(SANDBOX_STATE)
         click.echo(
             f"\nRuns are stored in {instance.root_directory}; "

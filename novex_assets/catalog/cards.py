@@ -518,7 +518,14 @@ def merge_cards(
     candidates = _candidates(fields, inputs, rules, model)
     picked = _pick_values(candidates, fields, model, rules)
     values, unmatched = _resolve(picked, model, inputs.dictionary, rules, resolver)
-    prices = _typed(inputs.prices, PRICE_COLUMNS).unique("offer_id", keep="last")
+    # The price rules say "no old price" with 0; for the card and its checks that is absent.
+    prices = (
+        _typed(inputs.prices, PRICE_COLUMNS)
+        .unique("offer_id", keep="last")
+        .with_columns(
+            pl.when(pl.col(c) > 0).then(pl.col(c)).alias(c) for c in ("old_price", "min_price")
+        )
+    )
     attributes = _attributes_json(values)
     issues = _issues_json(unmatched, model, fields)
     flat = (

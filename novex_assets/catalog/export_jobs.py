@@ -15,7 +15,10 @@ from novex_assets.constants import CATALOG_EXPORT_JOB, CATALOG_MODERATION_JOB
 
 # Card imports share Ozon's per-minute item limit; one export per account at a time.
 CATALOG_PUSH_TAGS = {"novex/ozon_catalog_push": "catalog"}
-SOURCE_ASSETS = [dg.AssetKey(["sources", "sap_assortment"])]
+SOURCE_ASSETS = [
+    dg.AssetKey(["sources", "sap_assortment"]),
+    dg.AssetKey(["sources", "arttrade_content"]),
+]
 
 catalog_export_job = dg.define_asset_job(
     CATALOG_EXPORT_JOB,
