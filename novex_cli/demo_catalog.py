@@ -89,10 +89,13 @@ def list_new_products(data_dir: Path, mapped: set[str]) -> list[str]:
     sap_path = _newest(data_dir / SAP_DIR, "assortment*.csv")
     header, rows = _read(sap_path)
     col = {name: i for i, name in enumerate(header)}
-    sources = [
-        r for r in rows
-        if r[col["category_code"]] in mapped and r[col["ozon_enabled"]].strip() in ("1", "true", "да")
-    ][:: max(1, len(rows) // (NEW_PRODUCTS * 3))][:NEW_PRODUCTS]  # fmt: skip
+    enabled = ("1", "true", "да")
+    candidates = [
+        r
+        for r in rows
+        if r[col["category_code"]] in mapped and r[col["ozon_enabled"]].strip() in enabled
+    ]
+    sources = candidates[:: max(1, len(candidates) // NEW_PRODUCTS)][:NEW_PRODUCTS]
     new_ids = {r[col["offer_id"]]: f"N{r[col['offer_id']]}" for r in sources}
     added = []
     for n, r in enumerate(sources):
@@ -220,7 +223,8 @@ def refresh_model(stack: LocalStack, instance: dg.DagsterInstance) -> None:
     mapping = _meta(result, MAPPING_KEY)
     click.echo(
         f"  mapping: {mapping.get('confirmed_categories')} categories confirmed, "
-        f"{mapping.get('unmapped_categories')} left as suggestions ({mapping.get('suggestions')} ranked)"
+        f"{mapping.get('unmapped_categories')} left as suggestions "
+        f"({mapping.get('suggestions')} ranked)"
     )
     store = open_store(stack.store_url)
     defs = build_definitions(resources=stack.resources())
@@ -244,11 +248,13 @@ def _print_export(result: dg.ExecuteInProcessResult) -> dict[str, Any]:
     )
     click.echo(
         f"  cards   {cards.get('cards', 0):>6}  new {cards.get('new_cards', 0):>6}  "
-        f"changed {cards.get('changed_cards', 0):>5}  unmapped products {cards.get('unmapped_products', 0)}  "
+        f"changed {cards.get('changed_cards', 0):>5}  "
+        f"unmapped products {cards.get('unmapped_products', 0)}  "
         f"unmatched values {cards.get('unmatched_values', 0)}"
     )
     click.echo(
-        f"  checks  {checks.get('cards_checked', 0):>6}  failed {checks.get('cards_failed', 0):>5}  "
+        f"  checks  {checks.get('cards_checked', 0):>6}  "
+        f"failed {checks.get('cards_failed', 0):>5}  "
         f"({checks.get('suites', 0)} suites, {checks.get('expectations', 0)} expectations)"
     )
     click.echo(

@@ -199,7 +199,7 @@ def test_template_values_on_ozon_survive_the_merge(
     second = _run(resources, instance)
     assert second.success
     merged = json.loads(store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["card"][0])
-    model_name = [a for a in merged["attributes"] if a["id"] == 9048][0]["values"][0]["value"]
+    model_name = next(a for a in merged["attributes"] if a["id"] == 9048)["values"][0]["value"]
     assert model_name == "Модель из шаблона"
     provenance = json.loads(
         store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["provenance"][0]
@@ -210,7 +210,7 @@ def test_template_values_on_ozon_survive_the_merge(
 def test_failing_share_jump_blocks_the_export(
     world: tuple[SandboxServer, Store, dict[str, object]],
 ) -> None:
-    server, store, resources = world
+    _, store, resources = world
     instance = dg.DagsterInstance.ephemeral()
     assert _run(resources, instance).success
     # A broken SAP export: a VAT column Ozon does not know, for every product.

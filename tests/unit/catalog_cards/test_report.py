@@ -57,22 +57,25 @@ def _inputs() -> ReportInputs:
         }
     )
     now = AT
+    import_error = json.dumps([{"code": "missing_dimension", "message": "Не указаны размер и вес"}])
+    quota = json.dumps([{"code": "daily_quota", "message": "квота"}])
     exports = pl.DataFrame(
         [
-            ("A3", "h", 1, "failed", json.dumps([{"code": "missing_dimension", "message": "Не указаны размер и вес"}]), now, None, None, None),
-            ("A4", "h", None, "waiting_quota", json.dumps([{"code": "daily_quota", "message": "квота"}]), None, None, None, None),
+            ("A3", "h", 1, "failed", import_error, now, None, None, None),
+            ("A4", "h", None, "waiting_quota", quota, None, None, None, None),
         ],
         schema=EXPORT_SCHEMA,
         orient="row",
-    )  # fmt: skip
+    )
+    decline = json.dumps(
+        [{"code": "forbidden_word_in_name", "message": "Запрещённое слово в названии"}],
+        ensure_ascii=False,
+    )
     moderation = pl.DataFrame(
-        [
-            ("A5", 5, "declined", json.dumps([{"code": "forbidden_word_in_name", "message": "Запрещённое слово в названии"}], ensure_ascii=False), now),
-            ("A2", 2, "approved", "[]", now),
-        ],
+        [("A5", 5, "declined", decline, now), ("A2", 2, "approved", "[]", now)],
         schema=MODERATION_SCHEMA,
         orient="row",
-    )  # fmt: skip
+    )
     mapping = pl.DataFrame(
         {"novex_category_code": ["HC-0101", "HC-0999"], "status": ["confirmed", "suggested"]}
     )
@@ -94,10 +97,15 @@ def _inputs() -> ReportInputs:
 
 
 def _previous() -> list[dict]:
+    history = [(40, 0), (25, 10), (12, 30)]
     return [
-        {"run_id": f"r{i}", "at": AT - timedelta(days=3 - i), "totals": {"blocked_skus": b, "approved": a}}
-        for i, (b, a) in enumerate([(40, 0), (25, 10), (12, 30)])
-    ]  # fmt: skip
+        {
+            "run_id": f"r{i}",
+            "at": AT - timedelta(days=3 - i),
+            "totals": {"blocked_skus": blocked, "approved": approved},
+        }
+        for i, (blocked, approved) in enumerate(history)
+    ]
 
 
 def test_every_blocker_gets_its_owner_and_action() -> None:
