@@ -277,6 +277,10 @@ def _print_moderation(result: dg.ExecuteInProcessResult) -> None:
         f"handed to the stock and price sync {moderation.get('handed_to_inventory', 0)}"
     )
     if report:
+        click.echo(
+            f"  so far  approved {report.get('approved')}  declined {report.get('declined')} "
+            "(the export run follows moderation too)"
+        )
         click.echo(f"  report  {report.get('report')}  ({report.get('blocked_skus')} SKUs blocked)")
         click.echo(f"          by reason: {report.get('by_reason')}")
         click.echo(f"          by owner:  {report.get('by_owner')}")
