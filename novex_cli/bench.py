@@ -182,3 +182,7 @@ def run_bench(*, skus: int, big: int, time_factor: float, workdir: Path) -> None
             f"{r['cycle_s']} s vs {r['read_s']} s reading = x{r['cycle_over_read']}, "
             f"peak RSS {r['peak_rss_mb']} MB |"
         )
+    # (c) and (d): the catalog (merge + GE checks + diff; dictionary downloads).
+    from novex_cli.bench_catalog import run_catalog_bench
+
+    run_catalog_bench(skus=skus, big=big, workdir=workdir)

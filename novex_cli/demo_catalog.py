@@ -288,7 +288,32 @@ def _print_moderation(result: dg.ExecuteInProcessResult) -> None:
 
 def run_catalog_demo(stack: LocalStack, instance: dg.DagsterInstance, workdir: Path) -> None:
     """The catalog story after the inventory runs (see the module docstring)."""
+    saved = {name: os.environ.get(name) for name in ("NOVEX_CONFIG", "NOVEX_CARD_FIELDS")}
+    try:
+        _catalog_story(stack, instance, workdir)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _mapping_for_assortment(workdir: Path, data_dir: Path) -> None:
+    """Keep the reviewed rows of categories the generated assortment has.
+
+    A small demo lacks some categories, and the mapping import refuses one SAP does not know.
+    """
+    header, rows = _read(_newest(data_dir / SAP_DIR, "assortment*.csv"))
+    codes = {r[header.index("category_code")] for r in rows if len(r) == len(header)}
+    path = workdir / "config" / "category_mapping.csv"
+    m_header, m_rows = _read(path)
+    _write(path, m_header, [r for r in m_rows if r and r[0] in codes])
+
+
+def _catalog_story(stack: LocalStack, instance: dg.DagsterInstance, workdir: Path) -> None:
     _config_copy(workdir)
+    _mapping_for_assortment(workdir, stack.data_dir)
     mapped = {
         r[0]
         for r in _read(workdir / "config" / "category_mapping.csv")[1]

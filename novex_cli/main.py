@@ -111,8 +111,14 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
     "Ozon's 80 requests/min become 80x this per minute.",
 )
 @click.option("--workdir", default="var/bench", show_default=True, type=click.Path(path_type=Path))
-def bench(skus: int, big: int, time_factor: float, workdir: Path) -> None:
+@click.option("--catalog-only", is_flag=True, help="Only the catalog measures (c) and (d).")
+def bench(skus: int, big: int, time_factor: float, workdir: Path, catalog_only: bool) -> None:
     """Measure (a) rate-limit use on a full stock sweep and (b) the local cycle vs reading."""
+    if catalog_only:
+        from novex_cli.bench_catalog import run_catalog_bench
+
+        run_catalog_bench(skus=skus, big=big, workdir=workdir)
+        return
     from novex_cli.bench import run_bench
 
     run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir)
