@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from novex_assets.config_loader import load_config_file
 
@@ -147,23 +147,29 @@ class CardFieldRules(_Strict):
         description="Per Ozon attribute id: Novex's spelling -> the dictionary value to use.",
     )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> CardFieldRules:
-        missing = sorted(set(FIELD_SOURCES) - set(self.fields))
+    @field_validator("fields")
+    @classmethod
+    def _fields_have_sources(cls, fields: dict[str, FieldRule]) -> dict[str, FieldRule]:
+        missing = sorted(set(FIELD_SOURCES) - set(fields))
         if missing:
-            raise ValueError(f"fields: every card field needs a rule; missing {missing}")
-        for name, rule in self.fields.items():
+            raise ValueError(f"every card field needs a rule; missing {missing}")
+        for name, rule in fields.items():
             bad = [s for s in rule.order() if s not in FIELD_SOURCES[name]]
             if bad:
                 raise ValueError(
                     f"fields.{name}: source(s) {bad} cannot supply it "
                     f"(possible: {sorted(FIELD_SOURCES[name])})"
                 )
-        ids = [a.id for a in self.attributes]
+        return fields
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes_once(cls, attributes: list[AttributeRule]) -> list[AttributeRule]:
+        ids = [a.id for a in attributes]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"attributes: attribute id(s) listed twice: {duplicates}")
-        return self
+            raise ValueError(f"attribute id(s) listed twice: {duplicates}")
+        return attributes
 
     def attribute_rule(self, attribute_id: int) -> AttributeRule | None:
         """The listed rule for an attribute, if any."""
