@@ -107,7 +107,7 @@ def list_new_products(data_dir: Path, mapped: set[str]) -> list[str]:
 
     content_path = _newest(data_dir / ARTTRADE_DIR, "content*.csv")
     c_header, c_rows = _read(content_path)
-    extra = []
+    extra: list[list[str]] = []
     for r in c_rows:
         if r and r[0] in new_ids:
             row = [new_ids[r[0]], *r[1:]]

@@ -105,7 +105,7 @@ class DefaultAttributeRule(_Strict):
     """Characteristics not listed: Art-Trade by Ozon's attribute name, else what Ozon holds."""
 
     owner: Literal["arttrade", "ozon"] = "arttrade"
-    fallbacks: list[Literal["arttrade", "ozon"]] = Field(default_factory=lambda: ["ozon"])
+    fallbacks: list[Literal["arttrade", "ozon"]] = Field(default_factory=lambda: ["ozon"])  # type: ignore[arg-type]
     template_wins: bool = True
 
     def order(self) -> list[str]:

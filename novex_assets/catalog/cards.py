@@ -224,10 +224,11 @@ def _merge_fields(base: pl.DataFrame, inputs: CardInputs, rules: CardFieldRules)
     for name, rule in rules.fields.items():
         sources = [s for s in rule.order() if f"{s}__{name}" in frame.columns]
         merged.append(pl.coalesce([pl.col(f"{s}__{name}") for s in sources]).alias(name))
-        chain = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-        for s in sources:
-            chain = chain.when(pl.col(f"{s}__{name}").is_not_null()).then(pl.lit(s))
-        provenance.append(chain.otherwise(pl.lit(None, dtype=pl.String)).alias(name))
+        # The first source with a value is the one the coalesce took.
+        source: pl.Expr = pl.lit(None, dtype=pl.String)
+        for s in reversed(sources):
+            source = pl.when(pl.col(f"{s}__{name}").is_not_null()).then(pl.lit(s)).otherwise(source)
+        provenance.append(source.alias(name))
     return frame.select(
         "offer_id",
         *PAIR,

@@ -205,7 +205,7 @@ def _mapping_rows(inputs: ReportInputs) -> list[tuple[str, str, str, str, str, s
 
 
 def _drift_rows(inputs: ReportInputs) -> list[tuple[str, str, str, str, str, str]]:
-    rows = []
+    rows: list[tuple[str, str, str, str, str, str]] = []
     if inputs.drift.height == 0 or inputs.cards.height == 0:
         return rows
     for dcid, type_id, attribute_id, change, value_id in inputs.drift.select(
