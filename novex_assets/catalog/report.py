@@ -216,8 +216,23 @@ def _drift_rows(inputs: ReportInputs) -> list[tuple[str, str, str, str, str, str
         )
         name = inputs.attribute_names.get(int(attribute_id), str(attribute_id))
         if change == "value_withdrawn" and value_id:
+            # Cards still holding the value, and cards on Ozon that lost it and now fail it.
+            on_ozon = inputs.exports.filter(pl.col("accepted_hash").is_not_null())["offer_id"]
+            failing = inputs.checks.filter(
+                pl.col("offer_id").is_in(on_ozon.implode())
+                & ~pl.col("passed")
+                & (
+                    pl.col("failures").str.contains(
+                        f'"check":"required:{attribute_id}"', literal=True
+                    )
+                    | pl.col("failures").str.contains(
+                        f'"check":"dictionary:{attribute_id}"', literal=True
+                    )
+                )
+            )["offer_id"]
             hit = pair_cards.filter(
                 pl.col("card").str.contains(f'"dictionary_value_id":{int(value_id)}', literal=True)
+                | pl.col("offer_id").is_in(failing.implode())
             )
             detail = f"значение {value_id} характеристики «{name}» снято Ozon"
             owner = TEMPLATE

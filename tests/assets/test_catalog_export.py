@@ -261,3 +261,34 @@ def test_daily_quota_makes_cards_wait_visibly(
     assert waiting.height == 2
     html = Path(str(_meta(result, ea.CATALOG_REPORT)["report"])).read_text(encoding="utf-8")
     assert "Ждёт квоты Ozon" in html
+
+
+def test_a_dictionary_value_withdrawn_under_us_holds_the_card_and_shows_in_the_report(
+    world: tuple[SandboxServer, Store, dict[str, object]],
+) -> None:
+    from novex_assets.catalog.attributes import DictionaryPolicy, refresh_pair
+    from ozon_sandbox.catalog_seed.edits import CatalogEdit
+    from resources.store.tables import utcnow
+
+    server, store, resources = world
+    instance = dg.DagsterInstance.ephemeral()
+    assert _run(resources, instance).success
+    # Ozon withdraws "сухие" (hair type), which P2's card uses; the next model refresh sees it.
+    server.admin.edit_catalog(
+        CLIENT_ID,
+        [CatalogEdit(op="withdraw_value", attribute_id=22236, value_id=970584103)],
+    )
+    client = OzonClient(server.url, CLIENT_ID, API_KEY, time_scale=FAST_TIME_FACTOR)
+    with client:
+        refresh_pair(
+            client, store.catalog_model, cc.SHAMPOO, DictionaryPolicy(), utcnow(), force=True
+        )
+    second = _run(resources, instance)
+    assert second.success
+    checks = store.catalog_cards.check_results(store.catalog_cards.latest_check_run() or "")
+    p2 = json.loads(checks.filter(pl.col("offer_id") == "P2")["failures"][0])
+    assert any("Сухие" in f["reason"] for f in p2)
+    report = _meta(second, ea.CATALOG_REPORT)
+    rows = Path(str(report["csv"])).read_bytes().decode("utf-8-sig").splitlines()[1:]
+    drift = [r.split(";") for r in rows if "value_withdrawn" in r]
+    assert [r[0] for r in drift] == ["P2"]
