@@ -39,6 +39,7 @@ class ExportReport(BaseModel):
     held_back_by_checks: int = 0
     unchanged: int = 0
     in_flight: int = 0
+    refused_unchanged: int = 0
     to_send: int = 0
     creates: int = 0
     updates: int = 0
@@ -63,16 +64,28 @@ def select_for_export(
     """
     passed = checks.filter(pl.col("passed")).select("offer_id")
     candidates = cards.join(passed, on="offer_id", how="semi")
-    state = exports.select("offer_id", "sent_hash", "accepted_hash", "state")
+    if "errors" not in exports.columns:
+        exports = exports.with_columns(pl.lit("[]").alias("errors"))
+    state = exports.select("offer_id", "sent_hash", "accepted_hash", "state", "errors")
     joined = candidates.join(state, on="offer_id", how="left")
     unchanged = pl.col("content_hash") == pl.col("accepted_hash").fill_null("")
-    in_flight = (pl.col("state") == "pending") & (pl.col("content_hash") == pl.col("sent_hash"))
-    chosen = joined.filter(~unchanged & ~in_flight.fill_null(False))
+    same_as_sent = pl.col("content_hash") == pl.col("sent_hash")
+    in_flight = ((pl.col("state") == "pending") & same_as_sent).fill_null(False)
+    # Ozon refused exactly this card: sending it again only repeats the error (and Ozon cuts
+    # off keys that keep sending failing requests); it goes again once a source fixes it.
+    # A refusal for the quota is not about the card, so that one is retried.
+    refused = (
+        (pl.col("state") == "failed")
+        & same_as_sent
+        & ~pl.col("errors").str.contains("item_limit_exceeded", literal=True)
+    ).fill_null(False)
+    chosen = joined.filter(~unchanged & ~in_flight & ~refused)
     counts = {
         "cards": cards.height,
         "held_back_by_checks": cards.height - candidates.height,
         "unchanged": joined.filter(unchanged).height,
-        "in_flight": joined.filter(in_flight.fill_null(False) & ~unchanged).height,
+        "in_flight": joined.filter(in_flight & ~unchanged).height,
+        "refused_unchanged": joined.filter(refused & ~unchanged).height,
         "to_send": chosen.height,
     }
     return chosen.select(cards.columns), counts
