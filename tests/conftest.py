@@ -84,12 +84,14 @@ def pg_url(pg_server: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium_browser() -> Iterator[Browser]:
-    """A headless Chromium (`/usr/bin/chromium` via Playwright) shared by the session.
+    """A headless Chromium (`/usr/bin/chromium` via Playwright) for one test (~1 s to start).
 
     Skips with the reason where the browser is absent; in CI (`CI=true`) that fails instead.
-    Open pages with `chromium_browser.new_page()` and close them in the test.
+    Open pages with `chromium_browser.new_page()`. Per test, not per session: Playwright's sync
+    API keeps an event loop running while it is open, which would break later tests that start
+    their own (uvicorn, asyncio.run).
     """
     from tests.support.browser import chromium_missing_reason, launch_chromium
 
