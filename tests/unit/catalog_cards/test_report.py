@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
-import pytest
 
 from novex_assets.catalog.card_fields import load_card_fields
 from novex_assets.catalog.report import ReportInputs, build_report, write_report
@@ -143,28 +140,10 @@ def test_html_is_self_contained() -> None:
     assert "<link" not in html and "<svg" in html and 'lang="ru"' in html
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Headless Chromium for this test only.
-
-    Playwright's sync API keeps an event loop running in the main thread while the browser is
-    open; a session-wide browser would break later tests that run their own loop.
-    """
-    from tests.support.browser import chromium_missing_reason, launch_chromium
-
-    reason = chromium_missing_reason()
-    if reason is not None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason + "; CI requires it", pytrace=False)
-        pytest.skip(reason)
-    with launch_chromium() as running:
-        yield running
-
-
-def test_report_renders_in_a_real_browser(browser: Browser, tmp_path: Path) -> None:
+def test_report_renders_in_a_real_browser(chromium_browser: Browser, tmp_path: Path) -> None:
     report = build_report(_inputs(), RULES, _previous(), at=AT, run_id="abcdef123456")
     html_path, _ = write_report(report, tmp_path, AT, "abcdef123456")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = chromium_browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(html_path.as_uri())
         text = page.inner_text("body")
