@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from novex_cli.mapping import mapping
+
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log HTTP calls and retries.")
@@ -91,7 +93,7 @@ def sandbox(
     "--out", "out_dir", default="var/data", show_default=True, type=click.Path(path_type=Path)
 )
 def sample_data(skus: int, seed: int, out_dir: Path) -> None:
-    """Write a realistic SAP assortment and Infor stock snapshot (with a few bad rows)."""
+    """Write realistic SAP, Infor and Art-Trade exports (with a few bad rows)."""
     from sample_data.generator import generate
 
     summary = generate(out_dir, skus=skus, seed=seed)
@@ -124,10 +126,4 @@ def bench(skus: int, big: int, time_factor: float, workdir: Path, catalog_only: 
     run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir)
 
 
-def _register_mapping() -> None:
-    from novex_cli.mapping import mapping
-
-    cli.add_command(mapping)
-
-
-_register_mapping()
+cli.add_command(mapping)

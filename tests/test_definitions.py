@@ -26,6 +26,15 @@ def test_definitions_load_with_everything_named(monkeypatch):
     assert defs.get_schedule_def("inventory_reconcile_schedule")
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
     assert {"no_negative_stock", "price_jump_within_limit", "price_not_below_minimum"} <= checks
+    assert {
+        "sources/arttrade_content",
+        "catalog/ozon_category_tree",
+        "catalog/category_mapping",
+        "catalog/ozon_attributes",
+    } <= keys
+    assert defs.resolve_job_def("catalog_refresh") is not None
+    assert defs.get_sensor_def("catalog_refresh_on_new_pair").job_name == "catalog_refresh"
+    assert defs.get_schedule_def("catalog_refresh_schedule").cron_schedule == "40 3 * * *"
     dg.Definitions.validate_loadable(defs)
 
 

@@ -51,10 +51,16 @@ class DictionaryWalk(BaseModel):
 
     attribute_id: int
     mode: str  # walked | search (the walk hit walk_limit)
+    page_size: int = PAGE_MAX
     values: int = 0
     requests: int = 0
     added: int = 0
     withdrawn: int = 0
+
+    @property
+    def minimum_requests(self) -> int:
+        """The fewest pages that hold `values` at `page_size` (one for an empty dictionary)."""
+        return max(1, -(-self.values // self.page_size))
 
 
 class PairRefresh(BaseModel):
@@ -210,7 +216,7 @@ def walk_dictionary(
     known = repo.active_value_ids(pair, attribute_id)
     had_walk = bool(known)
     seen: set[int] = set()
-    result = DictionaryWalk(attribute_id=attribute_id, mode="walked")
+    result = DictionaryWalk(attribute_id=attribute_id, mode="walked", page_size=policy.page_size)
     paged = client.catalog.attribute_values(
         attribute_id, pair[0], pair[1], "DEFAULT", page_size=policy.page_size
     )

@@ -43,6 +43,7 @@ CSV_COLUMNS = (
 REQUIRED_COLUMNS = ("novex_category_code", "description_category_id", "type_id", "status")
 STATUSES = ("suggested", "confirmed", "rejected")
 BOM = "\ufeff"
+_NO_TREE = "Ozon's category tree is not loaded yet: materialise catalog/ozon_category_tree"
 BARCODE_PREFIX = 7  # GS1 company prefix length most Russian (46x) barcodes use
 
 
@@ -65,7 +66,7 @@ class ImportContext:
 
 
 def import_context(store: Store) -> ImportContext:
-    """Novex categories from the SAP assortment in the store, and Ozon's stored type leaves."""
+    """Novex categories (SAP assortment and mapping in the store) and Ozon's stored types."""
     products = store.inventory.products()
     categories = (
         products.group_by("category_code")
@@ -73,8 +74,14 @@ def import_context(store: Store) -> ImportContext:
         .iter_rows()
     )
     tree = store.catalog_model.categories()
+    known = {str(code): name for code, name in categories if code}
+    if known:
+        # A category mapped before stays known while SAP happens to list no product of it.
+        stored = store.catalog_model.mapping().select("novex_category_code", "novex_category_name")
+        for code, name in stored.iter_rows():
+            known.setdefault(code, name)
     return ImportContext(
-        novex_categories={str(code): name for code, name in categories if code},
+        novex_categories=known,
         ozon_types=tree.filter(pl.col("type_id") != 0),
     )
 
@@ -94,14 +101,33 @@ def _score(text: str) -> float | str | None:
         return "bad"
 
 
-def _when(text: str) -> datetime | str | None:
+# ISO as we write it, and what Russian Excel makes of a date cell when it saves the file.
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y",
+)
+
+
+def parse_decided_at(text: str) -> datetime | str | None:
+    """A `decided_at` cell as a UTC time; None when empty, "bad" when it is no date."""
     text = text.strip()
     if not text:
         return None
     try:
-        value = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+        value = datetime.fromisoformat(text)
     except ValueError:
-        return "bad"
+        for layout in _DATE_FORMATS:
+            try:
+                value = datetime.strptime(text, layout)
+                break
+            except ValueError:
+                continue
+        else:
+            return "bad"
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -193,7 +219,7 @@ def read_mapping_file(
         score = _score(cells.get("score", ""))
         if score == "bad":
             row_problems.append(f"score '{cells.get('score', '').strip()}' is not a number")
-        decided_at = _when(cells.get("decided_at", ""))
+        decided_at = parse_decided_at(cells.get("decided_at", ""))
         if decided_at == "bad":
             row_problems.append(
                 f"decided_at '{cells.get('decided_at', '').strip()}' is not a date (YYYY-MM-DD)"
@@ -299,10 +325,30 @@ class Suggestions:
     without_candidate: list[str] = field(default_factory=list)
 
 
-def _name_sample(names: list[str], limit: int = 60) -> list[str]:
-    """Normalised product names, evenly sampled: enough to see what a category holds."""
+_STOP_WORDS = frozenset({"для", "и", "с", "со", "в", "во", "от", "на", "по", "из", "без"})
+
+
+def _words(text: str | None) -> list[str]:
+    """Normalised words without prepositions: «Гели для душа» -> ["гели", "душа"]."""
+    return [w for w in normalise_name(text).split() if w not in _STOP_WORDS]
+
+
+def _name_sample(names: list[str], limit: int = 60) -> list[list[str]]:
+    """Words of the category's product names, evenly sampled: enough to see what it holds."""
     step = max(1, len(names) // limit)
-    return [normalise_name(n) for n in names[::step][:limit]]
+    return [_words(n) for n in names[::step][:limit]]
+
+
+def _names_the_type(name_words: list[str], type_words: list[str]) -> bool:
+    """Whether a product name begins with the type: each type word among its first words.
+
+    Words match on a high ratio, so «щетка»/«щётка» or «пасты»/«паста» agree while
+    «маска»/«краска» or «стирки»/«стекол» do not.
+    """
+    head = name_words[: len(type_words) + 2]
+    return bool(type_words) and all(
+        any(fuzz.ratio(word, candidate) >= 85 for candidate in head) for word in type_words
+    )
 
 
 def suggest_mappings(
@@ -362,12 +408,12 @@ def suggest_mappings(
             by_prefix[r[1][:BARCODE_PREFIX]][pair] += 1
 
     leaf_rows = list(leaves.iter_rows(named=True))
-    leaf_names = [normalise_name(r["type_name"]) for r in leaf_rows]
+    leaf_names = [_words(r["type_name"]) for r in leaf_rows]
     out: list[dict[str, object]] = []
     without: list[str] = []
     for cat in categories.filter(pl.col("category_code").is_in(unmapped)).iter_rows(named=True):
         code, cat_name = cat["category_code"], cat["category_name"] or ""
-        cat_norm = normalise_name(cat_name)
+        cat_words = " ".join(_words(cat_name))
         sample = _name_sample(cat["names"])
         members = products.filter(pl.col("category_code") == code)
         neighbours: Counter[tuple[int, int]] = Counter()
@@ -382,9 +428,8 @@ def suggest_mappings(
             pair = (int(leaf["description_category_id"]), int(leaf["type_id"]))
             if (code, *pair) in rejected:
                 continue
-            by_name = fuzz.token_set_ratio(cat_norm, leaf_norm)
-            width = len(leaf_norm.split())
-            starts = [fuzz.ratio(" ".join(n.split()[:width]), leaf_norm) >= 80 for n in sample if n]
+            by_name = fuzz.token_set_ratio(cat_words, " ".join(leaf_norm))
+            starts = [_names_the_type(words, leaf_norm) for words in sample if words]
             by_products = 100.0 * sum(starts) / len(starts) if starts else 0.0
             text = max(by_name, by_products)
             near = 100.0 * neighbours[pair] / total_neighbours if total_neighbours else 0.0
@@ -443,9 +488,7 @@ def import_mapping_file(
 ) -> pl.DataFrame:
     """Check a whole file against the store and, only if it is clean, make it the mapping."""
     if store.catalog_model.categories().is_empty():
-        raise MappingFileError(
-            path, ["Ozon's category tree is not loaded yet: materialise catalog/ozon_category_tree"]
-        )
+        raise MappingFileError(path, [_NO_TREE])
     frame = read_mapping_file(path, import_context(store), decided_by=decided_by, now=now)
     store.catalog_model.replace_mapping(frame, now)
     return frame
@@ -471,6 +514,8 @@ def sync_mapping(
     Raises:
         MappingFileError: the file has problems; then neither the store nor the file changes.
     """
+    if store.catalog_model.categories().is_empty():
+        raise MappingFileError(path, [_NO_TREE])
     imported = None
     if path.exists():
         imported = import_mapping_file(store, path, decided_by=decided_by, now=now).height

@@ -8,7 +8,6 @@ confirms, added when the mapping gains a pair (here or by `catalog_refresh_on_ne
 from datetime import timedelta
 
 import dagster as dg
-import polars as pl
 
 from novex_assets.catalog.attributes import (
     DictionaryPolicy,
@@ -18,7 +17,7 @@ from novex_assets.catalog.attributes import (
     refresh_pair,
 )
 from novex_assets.catalog.mapping import MappingFileError, mapping_path, sync_mapping
-from novex_assets.catalog.tree import diff_tree, flatten_tree
+from novex_assets.catalog.tree import refresh_tree
 from novex_assets.constants import CATALOG
 from novex_assets.settings import CatalogSettings
 from novex_assets.settings_resource import SettingsResource
@@ -61,27 +60,24 @@ def ozon_category_tree(
     context: dg.AssetExecutionContext, ozon: OzonResource, store: StoreResource
 ) -> dg.MaterializeResult:
     """Ozon's description-category tree (Russian), stored; new, renamed, disabled nodes recorded."""
-    with ozon.get_client() as client:
-        roots = client.catalog.tree("DEFAULT")
-    current = flatten_tree(roots)
     repo = store.get_store().catalog_model
-    stored = repo.categories()
-    upserts, removed, changes = diff_tree(stored, current)
-    repo.save_tree(upserts, removed, changes, utcnow())
-    counts = changes["change"].value_counts().iter_rows() if changes.height else []
-    by_change = {str(kind): int(n) for kind, n in counts}
+    with ozon.get_client() as client:
+        found = refresh_tree(client, repo, utcnow())
     context.log.info(
-        f"Ozon tree: {current.height} nodes, {len(removed)} removed, changes {by_change or 'none'}"
+        f"Ozon tree: {found.nodes} nodes, {found.removed} removed, "
+        f"changes {found.changes or 'none'}"
     )
-    types = current.filter(pl.col("type_id") != 0)
     return dg.MaterializeResult(
         metadata={
-            "nodes": current.height,
-            "types": types.height,
-            "disabled_types": int(types["disabled"].sum() or 0),
-            "first_load": stored.is_empty(),
-            "changes": changes.height,
-            **{f"changes_{kind}": by_change.get(kind, 0) for kind in _TREE_CHANGES},
+            "nodes": found.nodes,
+            "types": found.types,
+            "disabled_types": found.disabled_types,
+            "first_load": found.first_load,
+            "changes": sum(found.changes.values()),
+            **{f"changes_{kind}": found.changes.get(kind, 0) for kind in _TREE_CHANGES},
+            "change_examples": dg.MetadataValue.md(
+                "\n".join(f"- {line}" for line in found.examples) or "none"
+            ),
         }
     )
 
@@ -164,10 +160,16 @@ def ozon_attributes(
     repo = store.get_store().catalog_model
     reports: list[PairRefresh] = []
     missing: list[str] = []
+    unmapped: list[str] = []
     failed: dict[str, str] = {}
+    confirmed = set(repo.confirmed_pairs())
     with ozon.get_client() as client:
         for key in context.partition_keys:
             pair = parse_partition_key(key)
+            if pair not in confirmed:
+                # No Novex category is exported on it any more: not worth Ozon's requests.
+                unmapped.append(key)
+                continue
             try:
                 report = refresh_pair(client, repo, pair, policy, utcnow())
             except OzonNotFoundError:
@@ -198,6 +200,7 @@ def ozon_attributes(
             "pairs": len(context.partition_keys),
             "pairs_refreshed": sum(r.attributes_fetched for r in reports),
             "pairs_missing_on_ozon": len(missing),
+            "pairs_no_longer_mapped": len(unmapped),
             "attributes": sum(r.attributes for r in reports),
             "required_attributes": sum(r.required for r in reports),
             "dictionaries_walked": sum(r.dictionaries_walked for r in reports),
@@ -205,6 +208,12 @@ def ozon_attributes(
             "dictionaries_by_search": sum(r.dictionaries_search for r in reports),
             "values_fetched": sum(r.values for r in reports),
             "ozon_requests": sum(r.requests for r in reports),
+            # Dictionary pages asked for / the fewest that hold the values (1.0 = no waste).
+            "dictionary_requests_per_minimum": round(
+                sum(w.requests for r in reports for w in r.walks)
+                / max(1, sum(w.minimum_requests for r in reports for w in r.walks)),
+                3,
+            ),
             "drift_events": sum(r.drift for r in reports),
         }
     )

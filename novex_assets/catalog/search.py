@@ -68,10 +68,17 @@ def resolve_by_search(
             return DictionaryMatch(value_id=cached.value_id, value=cached.value, from_cache=True)
         if now - cached.searched_at < miss_ttl:
             return None
-    found = client.catalog.search_attribute_values(
-        attribute_id, pair[0], pair[1], text.strip(), limit=ATTRIBUTE_SEARCH_MAX
-    )
-    match = next((v for v in found if normalise(v.value) == query_norm), None)
+    match = None
+    # Ozon's search compares text as typed: "Чёрный жемчуг" does not find "Черный жемчуг", so
+    # the spelling with е is asked too when the first finds no equal value.
+    spelled = " ".join(text.split())
+    for needle in dict.fromkeys((spelled, spelled.replace("ё", "е").replace("Ё", "Е"))):
+        found = client.catalog.search_attribute_values(
+            attribute_id, pair[0], pair[1], needle, limit=ATTRIBUTE_SEARCH_MAX
+        )
+        match = next((v for v in found if normalise(v.value) == query_norm), None)
+        if match is not None:
+            break
     repo.remember_search(
         pair,
         attribute_id,

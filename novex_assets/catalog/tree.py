@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 import polars as pl
+from pydantic import BaseModel, ConfigDict
 
+from resources.ozon import OzonClient
 from resources.ozon.models.catalog import CategoryNode
-from resources.store.catalog_model import CATEGORY_CHANGE_SCHEMA, CATEGORY_SCHEMA, Pair
+from resources.store.catalog_model import (
+    CATEGORY_CHANGE_SCHEMA,
+    CATEGORY_SCHEMA,
+    CatalogModelRepo,
+    Pair,
+)
 
 PATH_SEPARATOR = " > "
+EXAMPLES = 20
 _KEY = ["description_category_id", "type_id"]
 
 
@@ -124,3 +133,40 @@ def diff_tree(
     ).select(list(CATEGORY_SCHEMA))
     removed = [(int(a), int(b)) for a, b in joined.filter(is_gone).select(_KEY).iter_rows()]
     return changed, removed, changes.sort(["change", *_KEY])
+
+
+class TreeRefresh(BaseModel):
+    """What one read of the tree found."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nodes: int
+    types: int
+    disabled_types: int
+    first_load: bool
+    removed: int
+    changes: dict[str, int]
+    examples: list[str] = []  # the first changes, as staff would read them
+
+
+def refresh_tree(client: OzonClient, repo: CatalogModelRepo, now: datetime) -> TreeRefresh:
+    """Read Ozon's tree in Russian, store what is new or changed and record the changes."""
+    current = flatten_tree(client.catalog.tree("DEFAULT"))
+    stored = repo.categories()
+    upserts, removed, changes = diff_tree(stored, current)
+    repo.save_tree(upserts, removed, changes, now)
+    types = current.filter(pl.col("type_id") != 0)
+    counts = changes["change"].value_counts().iter_rows() if changes.height else []
+    return TreeRefresh(
+        nodes=current.height,
+        types=types.height,
+        disabled_types=int(types["disabled"].sum() or 0),
+        first_load=stored.is_empty(),
+        removed=len(removed),
+        changes={str(kind): int(n) for kind, n in counts},
+        examples=[
+            f"{r['change']} {r['description_category_id']}:{r['type_id']}: "
+            f"{r['old_value'] or '—'} → {r['new_value'] or '—'}"
+            for r in changes.head(EXAMPLES).iter_rows(named=True)
+        ],
+    )

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ozon_sandbox.catalog_seed.catalog import CatalogSeed, build_catalog
-from ozon_sandbox.catalog_seed.errors import InvalidCatalogRequestError
+from ozon_sandbox.catalog_seed.errors import InvalidCatalogRequestError, SeedDataError
 from ozon_sandbox.catalog_seed.source import SeedSources, read_sources
 
 EditOp = Literal[
@@ -103,6 +103,11 @@ def _apply(data: dict[str, Any], edit: CatalogEdit) -> None:
             if len(parent["types"]) == 1:
                 raise InvalidCatalogRequestError("remove_type: a category keeps one type at least")
             parent["types"] = [t for t in parent["types"] if t["id"] != edit.type_id]
+            attrs["types"].pop(node["key"], None)
+            for dictionary in dictionaries.values():
+                for group in dictionary.get("by_type", []):
+                    group["types"] = [k for k in group["types"] if k != node["key"]]
+                dictionary["by_type"] = [g for g in dictionary.get("by_type", []) if g["types"]]
         else:
             node["disabled"] = edit.op == "disable_type"
     elif edit.op == "rename_category":
@@ -172,13 +177,19 @@ def edited_sources(edits: list[CatalogEdit]) -> SeedSources:
     data = read_sources().model_dump()
     for edit in edits:
         _apply(data, edit)
-    return SeedSources.model_validate(data)
+    try:
+        return SeedSources.model_validate(data)
+    except ValueError as exc:
+        raise InvalidCatalogRequestError(f"the edits leave an invalid catalog: {exc}") from exc
 
 
 @lru_cache(maxsize=32)
 def _edited_catalog(edits_json: str, language: str) -> CatalogSeed:
     edits = [CatalogEdit.model_validate(e) for e in json.loads(edits_json)]
-    return build_catalog(edited_sources(edits), language)
+    try:
+        return build_catalog(edited_sources(edits), language)
+    except SeedDataError as exc:
+        raise InvalidCatalogRequestError(f"the edits leave an invalid catalog: {exc}") from exc
 
 
 def edited_catalog(edits: list[CatalogEdit], language: str) -> CatalogSeed:

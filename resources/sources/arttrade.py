@@ -79,9 +79,15 @@ def _parse_with_lines(path: Path, spec: parsing.TableSpec) -> SourceBatch:
     return batch.model_copy(update={"frame": frame})
 
 
-def _line_text(path: Path, line: int) -> str:
-    lines = parsing.decode(path.read_bytes()).split("\n")
-    return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else ""
+def _lines_text(path: Path, numbers: list[int]) -> dict[int, str]:
+    """Physical lines `numbers` (1-based) of a file, decoded one by one as the parser does."""
+    if not numbers:
+        return {}
+    lines = path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    return {
+        n: parsing.decode(lines[n - 1]).removesuffix("\r") if 0 < n <= len(lines) else ""
+        for n in numbers
+    }
 
 
 def parse_content(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow], int]:
@@ -98,7 +104,9 @@ def parse_content(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow], int]:
     )
     bad_url = frame["image_urls"].list.eval(~pl.element().str.contains(_URL)).list.any()
     quarantined = list(batch.quarantined)
-    for row in frame.filter(bad_url).iter_rows(named=True):
+    bad_rows = frame.filter(bad_url)
+    raw = _lines_text(path, bad_rows["line"].to_list())
+    for row in bad_rows.iter_rows(named=True):
         first_bad = next(u for u in row["image_urls"] if not re.match(_URL, u))
         quarantined.append(
             QuarantinedRow(
@@ -106,9 +114,18 @@ def parse_content(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow], int]:
                 file=path.name,
                 line=row["line"],
                 reason=f"image_urls has '{first_bad[:200]}', which is not an http(s) URL",
-                raw=_line_text(path, row["line"]),
+                raw=raw[row["line"]],
             )
         )
+    # A later row of the same offer was set aside as a duplicate of a row now quarantined too:
+    # say so, or staff would look for a "first" row that never loaded.
+    gone = {f"(first on line {n})" for n in raw}
+    quarantined = [
+        q.model_copy(update={"reason": q.reason[:-1] + ", itself quarantined)"})
+        if q.reason.startswith("duplicate ") and any(q.reason.endswith(g) for g in gone)
+        else q
+        for q in quarantined
+    ]
     good = frame.filter(~bad_url).select(
         *(pl.col(c).cast(t) for c, t in CONTENT_SCHEMA.items()), "file", "line"
     )

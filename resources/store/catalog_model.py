@@ -8,7 +8,6 @@ A pair is `(description_category_id, type_id)`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -618,9 +617,12 @@ class CatalogModelRepo:
                 "offer_id",
                 "name",
                 "description",
-                pl.col("image_urls").map_elements(
-                    lambda urls: json.dumps(list(urls), ensure_ascii=False), return_dtype=pl.String
-                ),
+                # JSON text of the list, vectorised: {"image_urls":[...]} minus the wrapper.
+                pl.struct("image_urls")
+                .struct.json_encode()
+                .str.strip_prefix('{"image_urls":')
+                .str.strip_suffix("}")
+                .alias("image_urls"),
                 "file",
                 "line",
             ),

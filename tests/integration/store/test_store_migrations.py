@@ -27,6 +27,15 @@ EXPECTED_TABLES = {
     "quarantine",
     "audit_log",
     "source_snapshots",
+    "ozon_categories",
+    "ozon_category_changes",
+    "ozon_attributes",
+    "ozon_dictionary_values",
+    "ozon_attribute_changes",
+    "ozon_dictionary_search_cache",
+    "category_mapping",
+    "arttrade_content",
+    "arttrade_characteristics",
 }
 
 
