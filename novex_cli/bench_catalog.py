@@ -9,7 +9,6 @@ also gives the dictionary download count against the minimum the page size allow
 from __future__ import annotations
 
 import json
-import math
 import resource
 import subprocess
 import sys
@@ -79,9 +78,8 @@ def _prepare_model(data: Path, store: Store) -> dict[str, Any]:
                     client, repo, pair, DictionaryPolicy(page_size=PAGE), utcnow(), force=True
                 )
                 requests += report.requests
-                # One attributes call per pair, then ceil(values / page) per walked dictionary
-                # (an empty dictionary still takes one call to learn it is empty).
-                minimum += 1 + sum(max(1, math.ceil(w.values / PAGE)) for w in report.walks)
+                # One attributes call per pair, then the fewest pages of each walked dictionary.
+                minimum += 1 + sum(w.minimum_requests for w in report.walks)
             # Warm the brand search cache, as the first real run would.
             inputs = _inputs(data, store, ozon=None)
             merge_cards(inputs, load_card_fields(), search_resolver(client, store))
