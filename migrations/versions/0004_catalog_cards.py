@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("checked_at", TS, nullable=False),
         sa.Column("cards", sa.Integer(), nullable=False),
         sa.Column("failed", sa.Integer(), nullable=False),
+        sa.Column("gate_passed", sa.Boolean()),
         sa.PrimaryKeyConstraint("run_id", name="pk_card_check_runs"),
     )
     op.create_index("ix_card_check_runs_checked_at", "card_check_runs", ["checked_at"])

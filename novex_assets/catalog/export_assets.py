@@ -128,18 +128,21 @@ def card_checks(
 def card_checks_gate(store: StoreResource) -> dg.AssetCheckResult:
     """Blocking: stop the export when the failing share jumps against the previous run."""
     rules = load_card_fields()
-    runs = store.get_store().catalog_cards.check_runs(limit=2)
+    repo = store.get_store().catalog_cards
+    runs = repo.check_runs(limit=50)
     if not runs:
         return dg.AssetCheckResult(
             check_name=FAILING_SHARE_CHECK, passed=True, metadata={"runs": 0}
         )
     current = runs[0]
     now = current["failed"] / current["cards"] if current["cards"] else 0.0
-    before = None
-    if len(runs) > 1 and runs[1]["cards"]:
-        before = runs[1]["failed"] / runs[1]["cards"]
+    # The baseline is the last run the gate let through: a broken file that stays broken
+    # keeps being stopped instead of becoming the new normal after one refusal.
+    baseline = next((r for r in runs[1:] if r["gate_passed"] is not False and r["cards"]), None)
+    before = baseline["failed"] / baseline["cards"] if baseline else None
     limit = rules.export.max_failing_share_jump
     passed = before is None or now - before <= limit
+    repo.set_gate(current["run_id"], passed)
     return dg.AssetCheckResult(
         check_name=FAILING_SHARE_CHECK,
         passed=passed,

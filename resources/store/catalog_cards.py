@@ -161,11 +161,19 @@ class CatalogCardsRepo:
             ).scalar_one_or_none()
 
     def check_runs(self, limit: int = 30) -> list[dict[str, Any]]:
-        """The newest check runs (run_id, checked_at, cards, failed), newest first."""
+        """The newest check runs (run_id, checked_at, cards, failed, gate_passed), newest first."""
         r = t.card_check_runs.c
-        query = sa.select(r.run_id, r.checked_at, r.cards, r.failed).order_by(r.checked_at.desc())
+        query = sa.select(r.run_id, r.checked_at, r.cards, r.failed, r.gate_passed).order_by(
+            r.checked_at.desc()
+        )
         with self._engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
+
+    def set_gate(self, run_id: str, passed: bool) -> None:
+        """Record the failing-share gate's verdict on a check run."""
+        r = t.card_check_runs
+        with self._engine.begin() as conn:
+            conn.execute(sa.update(r).where(r.c.run_id == run_id).values(gate_passed=passed))
 
     # --- exports --------------------------------------------------------------------------
 

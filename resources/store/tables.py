@@ -394,6 +394,8 @@ card_check_runs = sa.Table(
     sa.Column("checked_at", UtcDateTime, nullable=False),
     sa.Column("cards", sa.Integer, nullable=False),
     sa.Column("failed", sa.Integer, nullable=False),
+    # The failing-share gate's verdict: later runs compare with the last run it let through.
+    sa.Column("gate_passed", sa.Boolean),
     sa.Index(None, "checked_at"),
 )
 

@@ -229,6 +229,10 @@ def test_failing_share_jump_blocks_the_export(
         if e.materialization
     }
     assert store.catalog_cards.exports().height == sent_before
+    # Still broken on the next run: still stopped (the refused run is no baseline).
+    again = _run(resources, instance)
+    assert not again.success
+    assert not [e for e in again.get_asset_check_evaluations() if e.passed]
 
 
 def test_a_429_during_export_loses_nothing(
