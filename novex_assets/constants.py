@@ -13,3 +13,7 @@ CATALOG_REFRESH_JOB = "catalog_refresh"
 
 ORDERS_PROCESS_JOB = "orders_process"
 ORDERS_POLL_JOB = "orders_poll"
+
+# Catalog export (cards, checks, export, moderation, report).
+CATALOG_EXPORT_JOB = "catalog_export"
+CATALOG_MODERATION_JOB = "catalog_moderation"

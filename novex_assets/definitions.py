@@ -6,7 +6,10 @@ from typing import Any
 
 import dagster as dg
 
+from novex_assets.catalog import export_assets as catalog_export_assets
 from novex_assets.catalog import model_assets as catalog_model_assets
+from novex_assets.catalog.card_fields import load_card_fields
+from novex_assets.catalog.export_jobs import catalog_export_job, catalog_moderation_job
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
 from novex_assets.jobs import catalog_refresh_job, inventory_reconcile_job, inventory_sync_job
@@ -23,9 +26,11 @@ from resources.sources.resources import (
     FileDropSapResource,
 )
 from resources.store_resource import StoreResource
+from schedules.catalog_export import build_catalog_moderation_schedule
 from schedules.catalog_model import build_catalog_schedules
 from schedules.inventory import build_inventory_schedules
 from schedules.orders_poll import build_orders_poll_schedule
+from sensors.catalog_export import build_catalog_export_sensor
 from sensors.catalog_model import build_new_pair_sensor
 from sensors.inventory import build_stock_snapshot_sensor
 from sensors.orders_inbox import build_push_inbox_sensor
@@ -63,10 +68,12 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
             *dg.load_assets_from_modules([arttrade_assets, catalog_model_assets]),
             *dg.load_assets_from_modules([orders_intake_assets]),
+            *dg.load_assets_from_modules([catalog_export_assets]),
         ],
         asset_checks=[
             *dg.load_asset_checks_from_modules([inventory_checks]),
             *dg.load_asset_checks_from_modules([orders_intake_assets]),
+            *dg.load_asset_checks_from_modules([catalog_export_assets]),
         ],
         jobs=[
             inventory_sync_job,
@@ -74,6 +81,8 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
             catalog_refresh_job,
             orders_process_job,
             orders_poll_job,
+            catalog_export_job,
+            catalog_moderation_job,
         ],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
@@ -82,11 +91,13 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
                 settings.orders_intake.inbox_sensor_interval_s,
                 settings.orders_intake.inbox_retry_interval_s,
             ),
+            build_catalog_export_sensor(settings.sync.snapshot_sensor_interval_s),
         ],
         schedules=[
             *build_inventory_schedules(settings.sync),
             *build_catalog_schedules(settings.catalog),
             build_orders_poll_schedule(settings.orders_intake),
+            build_catalog_moderation_schedule(load_card_fields().export),
         ],
         resources=resources if resources is not None else default_resources(settings),
     )

@@ -333,6 +333,11 @@ def run_bench(
             f"(compute {b['compute']} s, store read {b['read_ozon_state']} s, diff {b['diff']} s); "
             f"peak RSS {r['peak_rss_mb']} MB |"
         )
+    # (c) and (d): the catalog (merge + GE checks + diff; dictionary downloads).
+    from novex_cli.bench_catalog import run_catalog_bench
+
+    run_catalog_bench(skus=skus, big=big, workdir=workdir)
+
     from novex_cli.bench_push import run_push_bench, table_rows
 
     for row in table_rows(run_push_bench(workdir)):

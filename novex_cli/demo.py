@@ -12,6 +12,7 @@ import dagster as dg
 from novex_assets.constants import INVENTORY_SYNC_JOB
 from novex_assets.definitions import build_definitions
 from novex_assets.run_monitoring import fail_dead_runs
+from novex_cli.demo_catalog import run_catalog_demo
 from novex_cli.stack import LocalStack, dagster_home, local_instance, start_stack
 
 # Where `novex sandbox` looks for state by default, so it continues from the demo.
@@ -119,6 +120,7 @@ def run_demo(*, skus: int, seed: int, workdir: Path, time_factor: float) -> None
         third = run_sync(stack, instance, "nothing changed")
         _print(third)
         _skip_synced_snapshot_in_sensor(stack, instance)
+        run_catalog_demo(stack, instance, workdir)
         stack.save_sandbox_state(SANDBOX_STATE)
         click.echo(
             f"\nRuns are stored in {instance.root_directory}; "

@@ -129,6 +129,7 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
     "--hung-rate", default=0.02, show_default=True, help="Hung calls in the faulty sweep."
 )
 @click.option("--push-only", is_flag=True, help="Only (c), the push receiver's ack latency.")
+@click.option("--catalog-only", is_flag=True, help="Only the catalog measures.")
 def bench(
     skus: int,
     big: int,
@@ -137,13 +138,19 @@ def bench(
     rate_5xx: float,
     hung_rate: float,
     push_only: bool,
+    catalog_only: bool,
 ) -> None:
-    """Measure (a) the stock sweep vs Ozon's floor, (b) the local cycle, (c) push ack latency."""
+    """Measure the stock sweep vs Ozon's floor, the local cycle, push acks and the catalog."""
     if push_only:
         from novex_cli.bench_push import run_push_bench, table_rows
 
         rows = table_rows(run_push_bench(workdir))
         click.echo("\n| measure | value |\n|---|---|\n" + "\n".join(rows))
+        return
+    if catalog_only:
+        from novex_cli.bench_catalog import run_catalog_bench
+
+        run_catalog_bench(skus=skus, big=big, workdir=workdir)
         return
     from novex_cli.bench import run_bench
 

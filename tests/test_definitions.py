@@ -57,6 +57,27 @@ def test_definitions_load_with_everything_named(monkeypatch):
     dg.Definitions.validate_loadable(defs)
 
 
+def test_catalog_export_is_defined(monkeypatch):
+    monkeypatch.setenv("OZON_API_KEY", "any")
+    from novex_assets.definitions import defs
+
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {
+        "catalog/product_cards",
+        "catalog/card_checks",
+        "catalog/card_export",
+        "catalog/card_moderation",
+        "catalog/report",
+    } <= keys
+    for job in ("catalog_export", "catalog_moderation"):
+        assert defs.resolve_job_def(job) is not None
+    assert defs.resolve_sensor_def("catalog_export_on_source_file").job_name == "catalog_export"
+    schedule = defs.resolve_schedule_def("catalog_moderation_schedule")
+    assert schedule.job_name == "catalog_moderation"
+    checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
+    assert "failing_share_within_limit" in checks
+
+
 def test_secrets_are_read_from_the_environment_not_run_config(monkeypatch):
     monkeypatch.setenv("OZON_API_KEY", "super-secret-key")
     monkeypatch.setenv("NOVEX_DB_URL", "postgresql://novex:db-password@db/novex")

@@ -23,6 +23,13 @@ class SapSource(ABC):
         """Files the adapter saw but does not read (listed in metadata); none by default."""
         return []
 
+    def current_files(self) -> list[str]:
+        """Names of what `read_assortment` would read now, so a sensor can tell a new export.
+
+        Adapters without files return an empty list (a sensor then cannot tell).
+        """
+        return []
+
 
 class InforSource(ABC):
     """Novex's WMS: stock snapshots per offer and site."""

@@ -88,6 +88,11 @@ class FileDropSap(SapSource):
             if not ASSORTMENT_NAME.match(p.name)
         ]
 
+    def current_files(self) -> list[str]:
+        """The name of the assortment export in force (none before the first drop)."""
+        path = self.current_file()
+        return [path.name] if path else []
+
     def read_assortment(self) -> SourceBatch:
         """The current assortment; raises SourceFileError when none has been dropped."""
         path = self.current_file()

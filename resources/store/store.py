@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.engine import Engine
 
 from resources.store.audit import AuditRepo
+from resources.store.catalog_cards import CatalogCardsRepo
 from resources.store.catalog_model import CatalogModelRepo
 from resources.store.engine import create_store_engine, safe_url
 from resources.store.inbox import InboxRepo
@@ -27,6 +28,7 @@ class Store:
         self.quarantine = QuarantineRepo(self.engine)
         self.audit = AuditRepo(self.engine)
         self.snapshots = SnapshotRepo(self.engine)
+        self.catalog_cards = CatalogCardsRepo(self.engine)
         self.catalog_model = CatalogModelRepo(self.engine)
         self.leases = LeaseRepo(self.engine)
         self.inbox = InboxRepo(self.engine)

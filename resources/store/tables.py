@@ -410,6 +410,86 @@ arttrade_characteristics = sa.Table(
     sa.Column("loaded_at", UtcDateTime, nullable=False),
 )
 
+# --- catalog cards (revision 0004): merged cards, checks, exports, moderation, report runs ---
+
+product_cards = sa.Table(
+    "product_cards",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("description_category_id", sa.BigInteger),
+    sa.Column("type_id", sa.BigInteger),
+    # The full card for /v3/product/import, as JSON; content_hash is over exactly this text.
+    sa.Column("card", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    # Which source gave each field and attribute, and what could not be merged (JSON).
+    sa.Column("provenance", sa.Text, nullable=False),
+    sa.Column("issues", sa.Text, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+card_check_runs = sa.Table(
+    "card_check_runs",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("checked_at", UtcDateTime, nullable=False),
+    sa.Column("cards", sa.Integer, nullable=False),
+    sa.Column("failed", sa.Integer, nullable=False),
+    # The failing-share gate's verdict: later runs compare with the last run it let through.
+    sa.Column("gate_passed", sa.Boolean),
+    sa.Index(None, "checked_at"),
+)
+
+card_check_results = sa.Table(
+    "card_check_results",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    # JSON list of {check, reason} for every failed check of the card.
+    sa.Column("failures", sa.Text, nullable=False),
+    sa.Column("checked_at", UtcDateTime, nullable=False),
+    sa.Index(None, "offer_id"),
+)
+
+card_exports = sa.Table(
+    "card_exports",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("sent_hash", sa.String(64)),
+    sa.Column("task_id", sa.BigInteger),
+    # pending | imported | failed | skipped | waiting_quota
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("errors", sa.Text, nullable=False),
+    sa.Column("sent_at", UtcDateTime),
+    sa.Column("accepted_hash", sa.String(64)),
+    sa.Column("accepted_at", UtcDateTime),
+    sa.Column("product_id", sa.BigInteger),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "state"),
+)
+
+card_moderation = sa.Table(
+    "card_moderation",
+    metadata,
+    sa.Column("offer_id", sa.String(OFFER_ID), primary_key=True),
+    sa.Column("product_id", sa.BigInteger),
+    sa.Column("status", sa.String(32), nullable=False),
+    # JSON list of {code, message} Ozon gave for a decline.
+    sa.Column("reasons", sa.Text, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "status"),
+)
+
+catalog_report_runs = sa.Table(
+    "catalog_report_runs",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("totals", sa.Text, nullable=False),
+    sa.Column("html_path", sa.String(1024)),
+    sa.Index(None, "at"),
+)
+
 
 # --- Orders intake (revision 0005): push inbox and polling watermarks -------------------------
 

@@ -1,0 +1,300 @@
+"""The catalog export path in real materialisations against the sandbox over HTTP.
+
+Cards -> Great Expectations checks (with the blocking gate) -> export -> moderation -> report,
+then again: unchanged cards are not resent, a fixed card goes alone, an approved new card is
+handed to the stock and price sync.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from novex_assets.catalog import export_assets as ea
+from novex_assets.settings_resource import SettingsResource
+from ozon_sandbox.config import FaultSettings
+from ozon_sandbox.testing import SandboxServer
+from resources.ozon import OzonClient
+from resources.ozon_resource import OzonResource
+from resources.store.store import Store
+from resources.store_resource import StoreResource, open_store
+from tests.support import catalog_cards as cc
+from tests.support.sandbox import API_KEY, CLIENT_ID, FAST_TIME_FACTOR, sandbox  # noqa: F401
+
+ASSETS = [
+    ea.product_cards,
+    ea.card_checks,
+    ea.card_checks_gate,
+    ea.card_export,
+    ea.card_moderation,
+    ea.catalog_report,
+]
+
+
+@pytest.fixture
+def world(
+    sandbox: SandboxServer,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[SandboxServer, Store, dict[str, object]]]:
+    """A sandbox, a store with Ozon's model for shampoo, products and Art-Trade content."""
+    monkeypatch.setenv("NOVEX_REPORT_DIR", str(tmp_path / "reports"))
+    monkeypatch.setenv("CATALOG_TEST_OZON_KEY", API_KEY)
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    store = open_store(url)
+    client = OzonClient(sandbox.url, CLIENT_ID, API_KEY, time_scale=FAST_TIME_FACTOR)
+    with client:
+        cc.load_model(client, store, [cc.SHAMPOO])
+    cc.set_mapping(
+        store,
+        [(cc.SHAMPOO_CODE, cc.SHAMPOO, "confirmed"), (cc.UNMAPPED_CODE, cc.SHAMPOO, "suggested")],
+    )
+    cc.set_products(
+        store,
+        [
+            cc.product("P1"),
+            cc.product("P2"),
+            cc.product("P3"),  # no images in Art-Trade -> fails a check
+            cc.product("P4"),  # hair type spelled unlike Ozon's dictionary -> fails
+            cc.product("P5"),  # forbidden word in the name -> declined by moderation
+            # Density below Ozon's bound: passes our checks, fails Ozon's import.
+            cc.product("P6", weight_g=1.0, length_mm=200.0, width_mm=200.0, height_mm=200.0),
+            cc.product("P7", category_code=cc.UNMAPPED_CODE),  # mapping only suggested
+        ],
+    )
+    cc.set_arttrade(
+        store,
+        [
+            cc.content("P1"),
+            cc.content("P2"),
+            cc.content("P3", images=[]),
+            cc.content("P4"),
+            cc.content("P5", name="Шампунь Nivea реплика 250 мл"),
+            cc.content("P6"),
+            cc.content("P7"),
+        ],
+        [
+            *cc.shampoo_characteristics("P1"),
+            *cc.shampoo_characteristics("P2", hair="Сухие"),
+            *cc.shampoo_characteristics("P3"),
+            *cc.shampoo_characteristics("P4", hair="кудрявые"),
+            *cc.shampoo_characteristics("P5"),
+            *cc.shampoo_characteristics("P6"),
+            *cc.shampoo_characteristics("P7"),
+        ],
+    )
+    resources: dict[str, object] = {
+        "ozon": OzonResource(
+            base_url=sandbox.url,
+            client_id=CLIENT_ID,
+            api_key=dg.EnvVar("CATALOG_TEST_OZON_KEY"),
+            time_scale=FAST_TIME_FACTOR,
+            max_attempts=2,
+        ),
+        "store": StoreResource(url=url),
+        "settings": SettingsResource(),
+    }
+    yield sandbox, store, resources
+
+
+def _run(resources: dict[str, object], instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    return dg.materialize(ASSETS, resources=resources, instance=instance, raise_on_error=False)
+
+
+def _meta(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> dict[str, object]:
+    for event in result.get_asset_materialization_events():
+        m = event.materialization
+        if m is not None and m.asset_key == key:
+            return {k: v.value for k, v in m.metadata.items()}
+    raise AssertionError(f"{key.to_user_string()} not materialised")
+
+
+def test_catalog_path_end_to_end(world: tuple[SandboxServer, Store, dict[str, object]]) -> None:
+    server, store, resources = world
+    instance = dg.DagsterInstance.ephemeral()
+    first = _run(resources, instance)
+    assert first.success
+
+    cards = _meta(first, ea.PRODUCT_CARDS)
+    assert cards["cards"] == 6 and cards["unmapped_products"] == 1
+    checks = store.catalog_cards.check_results(store.catalog_cards.latest_check_run() or "")
+    failed = {o for o, p in checks.select("offer_id", "passed").iter_rows() if not p}
+    assert failed == {"P3", "P4"}
+
+    export = _meta(first, ea.CARD_EXPORT)
+    assert export["sent"] == 4 and export["held_back_by_checks"] == 2
+    assert export["failed"] == 1 and export["imported"] == 3
+    exports = {r["offer_id"]: r for r in store.catalog_cards.exports().iter_rows(named=True)}
+    assert exports["P6"]["state"] == "failed"
+    assert json.loads(exports["P6"]["errors"])[0]["code"] == "Incorrect_density"
+
+    # Ozon's moderators decide after an hour of sandbox time.
+    server.admin.advance(3_700)
+    second = _run(resources, instance)
+    assert second.success
+    second_export = _meta(second, ea.CARD_EXPORT)
+    # P6 is not sent again: Ozon refused exactly this card; it waits for a fix in SAP.
+    assert second_export["sent"] == 0 and second_export["refused_unchanged"] == 1
+    moderation = _meta(second, ea.CARD_MODERATION)
+    assert moderation["approved"] == 2 and moderation["declined"] == 1
+    reasons = store.catalog_cards.moderation().filter(pl.col("offer_id") == "P5")["reasons"][0]
+    assert json.loads(reasons), "a decline keeps Ozon's reasons"
+
+    # Approved new cards are the inventory's now: product ids in `products`.
+    products = store.inventory.products().filter(pl.col("offer_id").is_in(["P1", "P2"]))
+    assert products["ozon_product_id"].null_count() == 0
+
+    report = _meta(second, ea.CATALOG_REPORT)
+    html = Path(str(report["report"])).read_text(encoding="utf-8")
+    for offer_id in ("P3", "P4", "P5", "P6", "P7"):
+        assert offer_id in html
+    csv_text = Path(str(report["csv"])).read_bytes()
+    assert csv_text.startswith("\ufeff".encode())
+    rows = [line.split(";") for line in csv_text.decode("utf-8-sig").splitlines()[1:]]
+    owners = {(r[0], r[5]) for r in rows}
+    assert ("P3", "Art-Trade") in owners
+    assert ("P4", "Art-Trade") in owners
+    assert ("P5", "Art-Trade") in owners
+    assert ("P6", "SAP") in owners
+    assert ("P7", "сопоставление категорий") in owners
+
+    # Staff fix P3's images in Art-Trade: the next run exports P3 alone.
+    contents = [cc.content(o) for o in ("P1", "P2", "P3", "P4")]
+    contents += [cc.content("P5", name="Шампунь Nivea реплика 250 мл"), cc.content("P6")]
+    chars = [c for o in ("P1", "P3", "P5", "P6") for c in cc.shampoo_characteristics(o)]
+    chars += cc.shampoo_characteristics("P2", hair="Сухие")
+    chars += cc.shampoo_characteristics("P4", hair="кудрявые")
+    cc.set_arttrade(store, contents, chars)
+    third = _run(resources, instance)
+    export = _meta(third, ea.CARD_EXPORT)
+    sent = set(
+        store.catalog_cards.exports()
+        .filter(pl.col("sent_at") == pl.col("sent_at").max())["offer_id"]
+        .to_list()
+    )
+    assert sent == {"P3"} and export["sent"] == 1 and export["unchanged"] == 3
+
+
+def test_template_values_on_ozon_survive_the_merge(
+    world: tuple[SandboxServer, Store, dict[str, object]],
+) -> None:
+    server, store, resources = world
+    instance = dg.DagsterInstance.ephemeral()
+    assert _run(resources, instance).success
+    server.admin.advance(3_700)
+    # Staff change the model name in Ozon's template (attribute 9048: template wins).
+    client = OzonClient(server.url, CLIENT_ID, API_KEY, time_scale=FAST_TIME_FACTOR)
+    with client:
+        card = json.loads(store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["card"][0])
+        for attribute in card["attributes"]:
+            if attribute["id"] == 9048:
+                attribute["values"] = [{"dictionary_value_id": 0, "value": "Модель из шаблона"}]
+        from resources.ozon.models.product_import import ImportItem
+
+        tasks = client.products.import_([ImportItem.model_validate(card)])
+        client.products.wait_for_import(tasks)
+    second = _run(resources, instance)
+    assert second.success
+    merged = json.loads(store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["card"][0])
+    model_name = next(a for a in merged["attributes"] if a["id"] == 9048)["values"][0]["value"]
+    assert model_name == "Модель из шаблона"
+    provenance = json.loads(
+        store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["provenance"][0]
+    )
+    assert provenance["attributes"]["9048"] == "ozon"
+
+
+def test_failing_share_jump_blocks_the_export(
+    world: tuple[SandboxServer, Store, dict[str, object]],
+) -> None:
+    _, store, resources = world
+    instance = dg.DagsterInstance.ephemeral()
+    assert _run(resources, instance).success
+    # A broken SAP export: a VAT column Ozon does not know, for every product.
+    cc.set_products(store, [cc.product(f"P{i}", vat="18%") for i in range(1, 7)])
+    sent_before = store.catalog_cards.exports().height
+    result = _run(resources, instance)
+    assert not result.success
+    evaluations = result.get_asset_check_evaluations()
+    gate = [e for e in evaluations if e.check_name == ea.FAILING_SHARE_CHECK][-1]
+    assert not gate.passed
+    assert ea.CARD_EXPORT not in {
+        e.materialization.asset_key
+        for e in result.get_asset_materialization_events()
+        if e.materialization
+    }
+    assert store.catalog_cards.exports().height == sent_before
+    # Still broken on the next run: still stopped (the refused run is no baseline).
+    again = _run(resources, instance)
+    assert not again.success
+    assert not [e for e in again.get_asset_check_evaluations() if e.passed]
+
+
+def test_a_429_during_export_loses_nothing(
+    world: tuple[SandboxServer, Store, dict[str, object]],
+) -> None:
+    server, store, resources = world
+    server.admin.set_faults(CLIENT_ID, FaultSettings(rate_429=1.0, methods=["/v3/product/import"]))
+    instance = dg.DagsterInstance.ephemeral()
+    result = _run(resources, instance)
+    assert result.success
+    export = _meta(result, ea.CARD_EXPORT)
+    assert export["sent"] == 0 and "429" in str(export["stopped_early"])
+    assert store.catalog_cards.exports().height == 0
+    server.admin.clear_faults(CLIENT_ID)
+    again = _meta(_run(resources, instance), ea.CARD_EXPORT)
+    assert again["sent"] == 4
+
+
+def test_daily_quota_makes_cards_wait_visibly(
+    world: tuple[SandboxServer, Store, dict[str, object]],
+) -> None:
+    server, store, resources = world
+    settings = server.admin.catalog_settings(CLIENT_ID)
+    server.admin.set_catalog_settings(
+        CLIENT_ID, settings.model_copy(update={"daily_create_limit": 2})
+    )
+    result = _run(resources, dg.DagsterInstance.ephemeral())
+    export = _meta(result, ea.CARD_EXPORT)
+    assert export["sent"] == 2 and export["waiting_quota"] == 2
+    assert export["quota_reset_at"]
+    waiting = store.catalog_cards.exports().filter(pl.col("state") == "waiting_quota")
+    assert waiting.height == 2
+    html = Path(str(_meta(result, ea.CATALOG_REPORT)["report"])).read_text(encoding="utf-8")
+    assert "Ждёт квоты Ozon" in html
+
+
+def test_a_dictionary_value_withdrawn_under_us_holds_the_card_and_shows_in_the_report(
+    world: tuple[SandboxServer, Store, dict[str, object]],
+) -> None:
+    from novex_assets.catalog.attributes import DictionaryPolicy, refresh_pair
+    from ozon_sandbox.catalog_seed.edits import CatalogEdit
+    from resources.store.tables import utcnow
+
+    server, store, resources = world
+    instance = dg.DagsterInstance.ephemeral()
+    assert _run(resources, instance).success
+    # Ozon withdraws "сухие" (hair type), which P2's card uses; the next model refresh sees it.
+    server.admin.edit_catalog(
+        CLIENT_ID,
+        [CatalogEdit(op="withdraw_value", attribute_id=22236, value_id=970584103)],
+    )
+    client = OzonClient(server.url, CLIENT_ID, API_KEY, time_scale=FAST_TIME_FACTOR)
+    with client:
+        refresh_pair(
+            client, store.catalog_model, cc.SHAMPOO, DictionaryPolicy(), utcnow(), force=True
+        )
+    second = _run(resources, instance)
+    assert second.success
+    checks = store.catalog_cards.check_results(store.catalog_cards.latest_check_run() or "")
+    p2 = json.loads(checks.filter(pl.col("offer_id") == "P2")["failures"][0])
+    assert any("Сухие" in f["reason"] for f in p2)
+    report = _meta(second, ea.CATALOG_REPORT)
+    rows = Path(str(report["csv"])).read_bytes().decode("utf-8-sig").splitlines()[1:]
+    drift = [r.split(";") for r in rows if "value_withdrawn" in r]
+    assert [r[0] for r in drift] == ["P2"]
