@@ -27,6 +27,17 @@ EXPECTED_TABLES = {
     "quarantine",
     "audit_log",
     "source_snapshots",
+    # orders flow (0006)
+    "orders",
+    "postings",
+    "posting_items",
+    "shipments",
+    "shipment_boxes",
+    "posting_marks",
+    "posting_labels",
+    "handover_acts",
+    "order_returns",
+    "infor_documents",
 }
 
 
