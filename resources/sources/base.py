@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from resources.sources.infor_documents import InforDocuments
 from resources.sources.models import SnapshotRef, SourceBatch
 
 
@@ -21,7 +22,7 @@ class SapSource(ABC):
 
 
 class InforSource(ABC):
-    """Novex's WMS: stock snapshots per offer and site."""
+    """Novex's WMS: stock snapshots per offer and site, and the order documents."""
 
     @abstractmethod
     def list_stock_snapshots(self) -> list[SnapshotRef]:
@@ -35,3 +36,7 @@ class InforSource(ABC):
     @abstractmethod
     def read_stock_snapshot(self, ref: SnapshotRef) -> SourceBatch:
         """One snapshot's rows, unique per (offer_id, site), in `STOCK_SCHEMA`."""
+
+    def documents(self) -> InforDocuments:
+        """Order documents both ways (see `resources.sources.infor_documents`)."""
+        raise NotImplementedError(f"{type(self).__name__} exchanges no order documents")
