@@ -10,6 +10,8 @@ import dagster as dg
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
 from novex_assets.jobs import inventory_reconcile_job, inventory_sync_job
+from novex_assets.orders import intake_assets as orders_intake_assets
+from novex_assets.orders.intake_assets import orders_poll_job, orders_process_job
 from novex_assets.settings import load_settings
 from novex_assets.settings_resource import SettingsResource
 from novex_assets.sources import assets as source_assets
@@ -18,7 +20,9 @@ from resources.sources.resources import FileDropInforResource, FileDropSapResour
 from resources.store.engine import default_store_url
 from resources.store_resource import StoreResource
 from schedules.inventory import build_inventory_schedules
+from schedules.orders_poll import build_orders_poll_schedule
 from sensors.inventory import build_stock_snapshot_sensor
+from sensors.orders_inbox import build_push_inbox_sensor
 
 DEFAULT_OZON_URL = "http://127.0.0.1:8765"
 DEFAULT_DATA_DIR = "var/data"
@@ -51,11 +55,18 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
     return dg.Definitions(
         assets=[
             *dg.load_assets_from_modules([source_assets, inventory_assets]),
+            *dg.load_assets_from_modules([orders_intake_assets]),
         ],
         asset_checks=dg.load_asset_checks_from_modules([inventory_checks]),
-        jobs=[inventory_sync_job, inventory_reconcile_job],
-        sensors=[build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s)],
-        schedules=build_inventory_schedules(settings.sync),
+        jobs=[inventory_sync_job, inventory_reconcile_job, orders_process_job, orders_poll_job],
+        sensors=[
+            build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
+            build_push_inbox_sensor(settings.orders_intake.inbox_sensor_interval_s),
+        ],
+        schedules=[
+            *build_inventory_schedules(settings.sync),
+            build_orders_poll_schedule(settings.orders_intake),
+        ],
         resources=resources if resources is not None else default_resources(),
     )
 

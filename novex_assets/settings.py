@@ -207,6 +207,46 @@ class OrdersSettings(_Strict):
         return value
 
 
+class OrdersIntakeSettings(_Strict):
+    """The `orders_intake` section: the push receiver, the inbox sensor and the polling net."""
+
+    receiver_host: str = "0.0.0.0"
+    receiver_port: int = Field(default=8080, ge=1, le=65535)
+    # Ozon's published source networks (API-NOTES §11); empty = accept every source.
+    allowed_networks: list[str] = []
+    # Only behind a proxy we run: then the client address is the last X-Forwarded-For hop.
+    trust_forwarded_for: bool = False
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    inbox_sensor_interval_s: int = Field(default=15, ge=1)
+    inbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+    poll_cron: str = "*/5 * * * *"
+    # Re-read this much before the watermark: a status change committed late on Ozon's side.
+    poll_overlap_s: int = Field(default=300, ge=0)
+    # How far back the first poll looks.
+    poll_initial_lookback_h: int = Field(default=72, ge=1, le=24 * 365)
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"not an IP network: {item!r}") from exc
+        return value
+
+    @field_validator("poll_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from dagster._utils.schedules import is_valid_cron_string
+
+        if not is_valid_cron_string(value):
+            raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+
 class NovexSettings(_Strict):
     """The whole validated configuration."""
 
@@ -216,6 +256,7 @@ class NovexSettings(_Strict):
     price_rules: PriceRules = PriceRules()
     sync: SyncSettings = SyncSettings()
     orders: OrdersSettings = OrdersSettings()
+    orders_intake: OrdersIntakeSettings = OrdersIntakeSettings()
 
     @field_validator("warehouses")
     @classmethod

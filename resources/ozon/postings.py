@@ -41,6 +41,7 @@ from resources.ozon.models.postings import (
     ShipRequest,
     ShipResponse,
     ShipWith,
+    StatusChangeWindow,
     UnfulfilledFilter,
     UnfulfilledListRequest,
 )
@@ -63,6 +64,12 @@ def _package(box: Box) -> ShipPackage:
     return ShipPackage(products=[ShipProduct(product_id=sku, quantity=q) for sku, q in pairs])
 
 
+def _changed(window: tuple[datetime, datetime] | None) -> StatusChangeWindow | None:
+    if window is None:
+        return None
+    return StatusChangeWindow.model_validate({"from": window[0], "to": window[1]})
+
+
 class PostingsService(Service):
     """FBS postings of the seller account."""
 
@@ -77,8 +84,12 @@ class PostingsService(Service):
         warehouse_ids: Sequence[int] | None = None,
         with_: PostingWith | None = None,
         page_size: int = constants.POSTING_PAGE_MAX,
+        status_changed: tuple[datetime, datetime] | None = None,
     ) -> Paged[PostingListPage, Posting]:
-        """Postings to work on, in a cutoff window or a delivering-date window (exactly one)."""
+        """Postings to work on, in a cutoff window or a delivering-date window (exactly one).
+
+        ``status_changed`` (from, to) keeps only postings whose status last changed then.
+        """
         flt = UnfulfilledFilter(
             cutoff_from=cutoff_from,
             cutoff_to=cutoff_to,
@@ -86,6 +97,7 @@ class PostingsService(Service):
             delivering_date_to=delivering_date_to,
             statuses=list(statuses) if statuses else None,
             warehouse_ids=list(warehouse_ids) if warehouse_ids else None,
+            last_changed_status_date=_changed(status_changed),
         )
 
         def fetch(cursor: str) -> PostingListPage:
@@ -108,14 +120,19 @@ class PostingsService(Service):
         order_numbers: Sequence[str] | None = None,
         with_: PostingWith | None = None,
         page_size: int = constants.POSTING_PAGE_MAX,
+        status_changed: tuple[datetime, datetime] | None = None,
     ) -> Paged[PostingListPage, Posting]:
-        """Postings of any status accepted between ``since`` and ``to`` (at most a year)."""
+        """Postings of any status accepted between ``since`` and ``to`` (at most a year).
+
+        ``status_changed`` (from, to) keeps only postings whose status last changed then.
+        """
         flt = PostingListFilter(
             since=since,
             to=to,
             statuses=list(statuses) if statuses else None,
             warehouse_ids=list(warehouse_ids) if warehouse_ids else None,
             order_numbers=list(order_numbers) if order_numbers else None,
+            last_changed_status_date=_changed(status_changed),
         )
 
         def fetch(cursor: str) -> PostingListPage:

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from resources.store.audit import AuditRepo
 from resources.store.engine import create_store_engine, safe_url
+from resources.store.inbox import InboxRepo
 from resources.store.inventory import InventoryRepo
 from resources.store.migrate import upgrade
 from resources.store.quarantine import QuarantineRepo
@@ -23,6 +24,7 @@ class Store:
         self.quarantine = QuarantineRepo(self.engine)
         self.audit = AuditRepo(self.engine)
         self.snapshots = SnapshotRepo(self.engine)
+        self.inbox = InboxRepo(self.engine)
 
     @property
     def url(self) -> str:

@@ -366,4 +366,39 @@ infor_documents = sa.Table(
     sa.UniqueConstraint("direction", "name"),
     sa.Index(None, "posting_number"),
     sa.CheckConstraint("direction IN ('out', 'in')", name="direction"),
+
+# --- Orders intake (revision 0005): push inbox and polling watermarks -------------------------
+
+INBOX_SOURCES = ("push", "poll")
+INBOX_STATUSES = ("pending", "processed", "failed", "invalid")
+
+push_inbox = sa.Table(
+    "push_inbox",
+    metadata,
+    # The cursor of the inbox sensor: rows are only ever appended.
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    # One row per meaning: Ozon's retries and a polled copy of the same change collapse here.
+    sa.Column("dedup_key", sa.String(255), nullable=False, unique=True),
+    sa.Column("message_type", sa.String(64), nullable=False),
+    sa.Column("posting_number", sa.String(64)),
+    sa.Column("source", sa.String(8), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("processed_at", UtcDateTime),
+    sa.Column("error", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Index(None, "status", "id"),
+    sa.Index(None, "posting_number"),
+    sa.CheckConstraint("source IN ('push', 'poll')", name="source"),
+    sa.CheckConstraint("status IN ('pending', 'processed', 'failed', 'invalid')", name="status"),
+)
+
+poll_watermarks = sa.Table(
+    "poll_watermarks",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    # The newest status change the poll has committed to the inbox.
+    sa.Column("watermark", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )

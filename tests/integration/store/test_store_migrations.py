@@ -38,6 +38,8 @@ EXPECTED_TABLES = {
     "handover_acts",
     "order_returns",
     "infor_documents",
+    "push_inbox",
+    "poll_watermarks",
 }
 
 
