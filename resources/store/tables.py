@@ -366,6 +366,7 @@ infor_documents = sa.Table(
     sa.UniqueConstraint("direction", "name"),
     sa.Index(None, "posting_number"),
     sa.CheckConstraint("direction IN ('out', 'in')", name="direction"),
+)
 
 # --- Orders intake (revision 0005): push inbox and polling watermarks -------------------------
 
