@@ -36,9 +36,7 @@ def build_infor_document_sensor(interval_s: int = 30) -> dg.SensorDefinition:
         documents = infor.source().documents().pending()
         repo = OrdersRepo(store.get_store().engine)
         now = datetime.now(UTC)
-        due = len(repo.labels_due(now, limit=1)) + len(
-            [p for p in repo.by_stage(["packing"])]
-        )
+        due = len(repo.labels_due(now, limit=1)) + len([p for p in repo.by_stage(["packing"])])
         if not documents and not due:
             return dg.SkipReason("no Infor document and nothing waiting on Ozon")
         running = context.instance.get_runs(

@@ -1,7 +1,6 @@
 """Orders assets (group `orders`): postings, shipments, labels, acts and returns, each its store
 table, each materialisation carrying counts, lag and what is stuck and why."""
 
-
 from collections.abc import Iterator
 from datetime import UTC
 from typing import Any

@@ -38,8 +38,9 @@ from resources.ozon.push import parse_push
 from resources.sources.infor_documents import Allocation, PackingDocument, ReturnReceipt
 
 
-def handle_message(ctx: OrdersContext, parsed: Any, book: Callable[[], StockBook],
-                   report: IntakeReport) -> str:
+def handle_message(
+    ctx: OrdersContext, parsed: Any, book: Callable[[], StockBook], report: IntakeReport
+) -> str:
     """Dispatch one parsed push (or polled change) to its handler."""
     if isinstance(parsed, NewPostingPush):
         return accept_new_posting(ctx, parsed.posting_number, book(), report)
@@ -51,15 +52,20 @@ def handle_message(ctx: OrdersContext, parsed: Any, book: Callable[[], StockBook
     if isinstance(parsed, CutoffDateChangedPush):
         return dates_changed(ctx, parsed.posting_number, report, cutoff=parsed.new_cutoff_date)
     if isinstance(parsed, DeliveryDateChangedPush):
-        return dates_changed(ctx, parsed.posting_number, report,
-                             delivery_begin=parsed.new_delivery_date_begin,
-                             delivery_end=parsed.new_delivery_date_end)
+        return dates_changed(
+            ctx,
+            parsed.posting_number,
+            report,
+            delivery_begin=parsed.new_delivery_date_begin,
+            delivery_end=parsed.new_delivery_date_end,
+        )
     report.add("ignored_type")
     return "ignored_type"
 
 
-def handle_messages(ctx: OrdersContext, messages: Sequence[Any], inbox: Any,
-                    book: Callable[[], StockBook]) -> IntakeReport:
+def handle_messages(
+    ctx: OrdersContext, messages: Sequence[Any], inbox: Any, book: Callable[[], StockBook]
+) -> IntakeReport:
     """Every message of the batch, idempotently per posting; marks each processed or failed."""
     report = IntakeReport()
     for message in messages:
@@ -100,17 +106,20 @@ def handle_infor_documents(ctx: OrdersContext, report: PackingReport) -> None:
         except (Refusal, ValueError) as exc:
             _failed(ctx, ref, doc.type, number, str(exc), report)
             continue
-        ctx.repo.record_document("in", doc.type, ref.name, posting_number=number,
-                                 status="processed")
+        ctx.repo.record_document(
+            "in", doc.type, ref.name, posting_number=number, status="processed"
+        )
         ctx.infor.archive(ref)
     continue_marks(ctx, report)
     resume_unconfirmed(ctx, report)
 
 
-def _failed(ctx: OrdersContext, ref: Any, kind: str, number: str | None, error: str,
-            report: PackingReport) -> None:
-    ctx.repo.record_document("in", kind, ref.name, posting_number=number, status="failed",
-                             error=error)
+def _failed(
+    ctx: OrdersContext, ref: Any, kind: str, number: str | None, error: str, report: PackingReport
+) -> None:
+    ctx.repo.record_document(
+        "in", kind, ref.name, posting_number=number, status="failed", error=error
+    )
     ctx.infor.archive(ref, failed=error)
     report.add("documents_failed")
     ctx.log(f"Infor document {ref.name} failed: {error}")

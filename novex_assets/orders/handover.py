@@ -47,8 +47,14 @@ def create_acts(ctx: OrdersContext, report: HandoverReport) -> None:
             report.add(f"act_refused_{exc.reason}")
             ctx.log(f"warehouse {warehouse}: Ozon refused the act ({exc.reason})")
             continue
-        ctx.repo.save_act(act_id, warehouse_id=warehouse, delivery_method_id=warehouse,
-                          status="forming", postings=[], carried_over=[])
+        ctx.repo.save_act(
+            act_id,
+            warehouse_id=warehouse,
+            delivery_method_id=warehouse,
+            status="forming",
+            postings=[],
+            carried_over=[],
+        )
         report.add("act_created")
 
 
@@ -68,10 +74,15 @@ def finish_acts(ctx: OrdersContext, report: HandoverReport) -> None:
         barcode = ctx.client.acts.get_barcode_text(act_id)
         pdf_name = ctx.infor.send_pdf(f"act_{act_id}.pdf", pdf)
         carried = list(status.removed_from_act)
-        manifest = ActManifest(act_id=act_id, warehouse_id=act["warehouse_id"],
-                               delivery_method_id=act["delivery_method_id"], barcode=barcode,
-                               pdf=pdf_name, postings=sorted(status.added_to_act),
-                               carried_over=sorted(carried))
+        manifest = ActManifest(
+            act_id=act_id,
+            warehouse_id=act["warehouse_id"],
+            delivery_method_id=act["delivery_method_id"],
+            barcode=barcode,
+            pdf=pdf_name,
+            postings=sorted(status.added_to_act),
+            carried_over=sorted(carried),
+        )
         name = ctx.infor.send(f"act_{act_id}.json", manifest)
         ctx.repo.record_document("out", "act", pdf_name, status="sent")
         ctx.repo.record_document("out", "act_manifest", name, status="sent")
@@ -79,8 +90,14 @@ def finish_acts(ctx: OrdersContext, report: HandoverReport) -> None:
             known = ctx.repo.posting(number)
             if known is not None and known["stage"] in ACT_READY_STAGES:
                 ctx.repo.update_posting(number, stage="in_act", act_id=act_id)
-        ctx.repo.save_act(act_id, status="sent", postings=sorted(status.added_to_act),
-                          carried_over=sorted(carried), barcode=barcode, document=pdf_name)
+        ctx.repo.save_act(
+            act_id,
+            status="sent",
+            postings=sorted(status.added_to_act),
+            carried_over=sorted(carried),
+            barcode=barcode,
+            document=pdf_name,
+        )
         report.add("act_sent")
         report.add("postings_in_acts", len(status.added_to_act))
         report.add("postings_carried_over", len(carried))
@@ -90,8 +107,9 @@ def poll_returns(ctx: OrdersContext, report: HandoverReport) -> None:
     """Returns changed within the look-back, stored, matched and announced to Infor once."""
     now = ctx.now()
     since = now - timedelta(days=ctx.settings.orders.returns_lookback_days)
-    for item in ctx.client.returns.list(visual_status_change_moment=(since, None),
-                                        return_schema="FBS"):
+    for item in ctx.client.returns.list(
+        visual_status_change_moment=(since, None), return_schema="FBS"
+    ):
         number = item.posting_number
         known = ctx.repo.posting(number)
         product = item.product
@@ -114,14 +132,19 @@ def poll_returns(ctx: OrdersContext, report: HandoverReport) -> None:
         report.add("returns_seen")
         if new:
             report.add("returns_new")
-            doc = ExpectedReturn(return_id=int(item.id), posting_number=number,
-                                 offer_id=product.offer_id if product else "",
-                                 sku=int(product.sku) if product else 0,
-                                 quantity=int(product.quantity) if product else 0,
-                                 reason=item.return_reason_name, status=item.status)
+            doc = ExpectedReturn(
+                return_id=int(item.id),
+                posting_number=number,
+                offer_id=product.offer_id if product else "",
+                sku=int(product.sku) if product else 0,
+                quantity=int(product.quantity) if product else 0,
+                reason=item.return_reason_name,
+                status=item.status,
+            )
             name = ctx.infor.send(f"return_{item.id}.json", doc)
-            ctx.repo.record_document("out", "expected_return", name, posting_number=number,
-                                     status="sent")
+            ctx.repo.record_document(
+                "out", "expected_return", name, posting_number=number, status="sent"
+            )
             ctx.repo.save_return(int(item.id), notified_at=now)
             if known is None:
                 report.add("returns_unmatched")

@@ -86,6 +86,11 @@ def check_marks(doc: PackingDocument, items: list[dict[str, object]]) -> list[st
     return reasons
 
 
+def _line(items: list[dict[str, object]], offer_id: str) -> dict[str, object]:
+    line = next(i for i in items if i["offer_id"] == offer_id)
+    return {k: line[k] for k in ("sku", "offer_id", "name", "price", "mark_required")}
+
+
 def _refuse(ctx: OrdersContext, number: str, reasons: list[str], report: PackingReport) -> str:
     text = "; ".join(reasons)
     known = ctx.repo.posting(number)
@@ -143,7 +148,7 @@ def accept_packing(
         {
             "box_no": n,
             "box_id": box.box_id,
-            "items": {str(sku_of[i.offer_id]): i.quantity for i in box.items},
+            "items": [{**_line(items, i.offer_id), "quantity": i.quantity} for i in box.items],
         }
         for n, box in enumerate(doc.boxes, start=1)
     ]
@@ -258,7 +263,7 @@ def ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
         status="ship_requested",
         ship_requested_at=ctx.now(),
     )
-    packages = [{int(sku): q for sku, q in box["items"].items()} for box in boxes]
+    packages = [{int(i["sku"]): int(i["quantity"]) for i in box["items"]} for box in boxes]
     try:
         result = ctx.client.postings.ship(number, packages).result
     except (OzonTransportError, OzonServerError) as exc:
@@ -315,7 +320,6 @@ def _shipped(ctx: OrdersContext, number: str, results: list[str], report: Packin
     """Record the resulting postings (a split makes new ones) and ask for their labels."""
     parent = ctx.repo.posting(number) or {}
     boxes = ctx.repo.boxes(number)
-    items = {int(i["sku"]): i for i in ctx.repo.items(number)}
     for box, result in zip(boxes, results, strict=False):
         box["result_posting_number"] = result
     ctx.repo.save_boxes(number, boxes)
@@ -324,10 +328,22 @@ def _shipped(ctx: OrdersContext, number: str, results: list[str], report: Packin
         result = box.get("result_posting_number")
         if not result:
             continue
-        box_items = [
-            {**items[int(sku)], "posting_number": result, "quantity": int(q)}
-            for sku, q in box["items"].items()
+        box_items = [{**item, "posting_number": result} for item in box["items"]]
+        units: Counter[str] = Counter()
+        for item in box_items:
+            units[str(item["offer_id"])] += int(item["quantity"])
+        reservations = [
+            {
+                "posting_number": result,
+                "offer_id": offer,
+                "warehouse_id": parent["warehouse_id"],
+                "quantity": quantity,
+                "status": "awaiting_deliver",
+            }
+            for offer, quantity in units.items()
         ]
+        if result != number and ctx.repo.posting(result) is None:
+            report.new_postings += 1
         row = {k: v for k, v in parent.items() if k not in ("created_at", "updated_at")}
         row.update(
             posting_number=result,
@@ -336,53 +352,13 @@ def _shipped(ctx: OrdersContext, number: str, results: list[str], report: Packin
             exception=None,
             parent_posting_number=None if result == number else number,
         )
-        reservations = []
-        units: Counter[str] = Counter()
-        for item in box_items:
-            units[str(item["offer_id"])] += int(item["quantity"])
-        for offer, quantity in units.items():
-            reservations.append(
-                {
-                    "posting_number": result,
-                    "offer_id": offer,
-                    "warehouse_id": parent["warehouse_id"],
-                    "quantity": quantity,
-                    "status": "awaiting_deliver",
-                }
-            )
-        if result == number:
-            _replace_items(ctx, number, box_items, reservations)
-            ctx.repo.update_posting(
-                number, stage="shipped", status="awaiting_deliver", exception=None
-            )
-        else:
-            if ctx.repo.posting(result) is None:
-                report.new_postings += 1
-            ctx.repo.save_posting(row, box_items, reservations=reservations)
+        ctx.repo.replace_lines(row, box_items, reservations)
     ctx.repo.save_shipment(
         number, warehouse_id=parent["warehouse_id"], status="shipped", shipped_at=now
     )
     ctx.repo.want_labels(results, now + ctx.ozon_seconds(ctx.settings.orders.label_delay_s))
     report.add("shipped")
     return "shipped"
-
-
-def _replace_items(
-    ctx: OrdersContext,
-    number: str,
-    items: list[dict[str, object]],
-    reservations: list[dict[str, object]],
-) -> None:
-    import sqlalchemy as sa
-
-    from resources.store import tables as t
-
-    with ctx.repo.engine.begin() as conn:
-        conn.execute(sa.delete(t.posting_items).where(t.posting_items.c.posting_number == number))
-        conn.execute(
-            sa.delete(t.order_reservations).where(t.order_reservations.c.posting_number == number)
-        )
-    ctx.repo.save_posting({"posting_number": number}, items, reservations=reservations)
 
 
 def resume_unconfirmed(ctx: OrdersContext, report: PackingReport) -> None:

@@ -142,6 +142,22 @@ class OrdersRepo:
                     ["posting_number", "offer_id"],
                 )
 
+    def replace_lines(
+        self, posting: Row, items: Sequence[Row], reservations: Sequence[Row]
+    ) -> None:
+        """Write a posting with exactly these lines and reservations (a packed box's contents)."""
+        number = posting["posting_number"]
+        with self._engine.begin() as conn:
+            conn.execute(
+                sa.delete(t.posting_items).where(t.posting_items.c.posting_number == number)
+            )
+            conn.execute(
+                sa.delete(t.order_reservations).where(
+                    t.order_reservations.c.posting_number == number
+                )
+            )
+            self.save_posting(posting, items, reservations=reservations, conn=conn)
+
     def update_posting(self, number: str, **values: Any) -> None:
         """Set fields of a posting (stage, status, exception, dates ...)."""
         p = t.postings
