@@ -25,8 +25,8 @@ from schedules.inventory import build_inventory_schedules
 from schedules.orders import build_orders_schedules
 from schedules.orders_poll import build_orders_poll_schedule
 from sensors.inventory import build_stock_snapshot_sensor
-from sensors.orders_infor import build_infor_document_sensor
 from sensors.orders_inbox import build_push_inbox_sensor
+from sensors.orders_infor import build_infor_document_sensor
 
 DEFAULT_OZON_URL = "http://127.0.0.1:8765"
 DEFAULT_DATA_DIR = "var/data"

@@ -192,7 +192,9 @@ class OrdersSettings(_Strict):
     unknown_offer_reason_id: int = Field(default=402, gt=0)
     short_stock_reason_id: int = Field(default=352, gt=0)
     infor_sensor_interval_s: int = Field(default=30, ge=5)
-    label_delay_s: int = Field(default=45, ge=0, description="Ozon prints labels this long after packing.")
+    label_delay_s: int = Field(
+        default=45, ge=0, description="Ozon prints labels this long after packing."
+    )
     acts_cron: str = "30 * * * *"
     returns_cron: str = "*/20 * * * *"
     returns_lookback_days: int = Field(default=30, ge=1, le=365)

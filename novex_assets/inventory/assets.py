@@ -12,9 +12,11 @@ from novex_assets.inventory.prices import compute_prices
 from novex_assets.inventory.reconcile import ReconcileResult, reconcile_prices, reconcile_stock
 from novex_assets.inventory.stock import compute_stock_levels
 from novex_assets.inventory.sync import SyncReport, push_prices, push_stock
+from novex_assets.orders.stockbook import snapshot_taken_at
 from novex_assets.settings_resource import SettingsResource
 from resources.ozon.constants import PRICES_UPDATE, STOCKS_UPDATE
 from resources.ozon_resource import OzonResource
+from resources.store.orders import OrdersRepo
 from resources.store_resource import StoreResource
 
 SAP = dg.AssetKey(["sources", "sap_assortment"])
@@ -105,10 +107,12 @@ def stock_levels(
     settings: SettingsResource,
 ) -> dg.MaterializeResult:
     """Stock to publish per offer and Ozon warehouse: on hand - allocated - reserved - buffer."""
-    repo = store.get_store().inventory
-    levels, stats = compute_stock_levels(
-        assortment, snapshot, repo.reserved_quantities(), settings.get()
-    )
+    cms = store.get_store()
+    repo = cms.inventory
+    # Open postings count until Infor's snapshot includes them in `allocated` (orders flow).
+    taken_at = snapshot_taken_at(cms.snapshots.last_loaded("infor"))
+    reserved = OrdersRepo(cms.engine).reserved_outside_snapshot(taken_at)
+    levels, stats = compute_stock_levels(assortment, snapshot, reserved, settings.get())
     repo.replace_stock_levels(levels)
     context.log.info(f"stock levels: {stats.pairs} pairs, {stats.published_units} units published")
     return dg.MaterializeResult(metadata=stats.model_dump())

@@ -1,5 +1,7 @@
-"""Orders assets (group `orders`): postings, shipments, labels, acts and returns, each its store
-table, each materialisation carrying counts, lag and what is stuck and why."""
+"""Orders assets (group `orders`): postings, shipments, labels, acts and returns.
+
+Each is its store table; each materialisation carries counts, lag and what is stuck and why.
+"""
 
 from collections.abc import Iterator
 from datetime import UTC

@@ -54,6 +54,7 @@ class IntakeReport:
     exceptions: dict[str, str] = field(default_factory=dict)
 
     def add(self, outcome: str) -> None:
+        """Count an outcome."""
         self.outcomes[outcome] += 1
 
 

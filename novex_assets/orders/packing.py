@@ -42,6 +42,7 @@ class PackingReport:
     new_postings: int = 0
 
     def add(self, outcome: str) -> None:
+        """Count an outcome."""
         self.outcomes[outcome] += 1
 
 
@@ -303,7 +304,7 @@ def resolve_ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
             return ship(ctx, number, report)
         report.add("ship_unconfirmed")
         return "ship_unconfirmed"
-    numbers = [number] + _children(ctx, posting)
+    numbers = [number, *_children(ctx, posting)]
     return _shipped(ctx, number, numbers, report)
 
 

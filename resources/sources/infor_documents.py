@@ -102,7 +102,7 @@ OutboundDocument = ShipmentNotice | StopPicking | ExpectedReturn | ActManifest
 
 
 class Allocation(_Doc):
-    """Infor has allocated the postings' units; snapshots taken after ``allocated_at`` count them."""
+    """Infor allocated the postings' units; snapshots taken from ``allocated_at`` count them."""
 
     type: Literal["allocation"] = "allocation"
     posting_numbers: list[str] = Field(min_length=1)

@@ -1,5 +1,7 @@
-"""Repository of the orders flow: postings and their items, shipments, boxes, marks, labels,
-acts, returns and the log of documents exchanged with Infor.
+"""Repository of the orders flow: postings, shipments, marks, labels, acts, returns, documents.
+
+Postings with their items, shipments and boxes, marking codes, labels, acts, returns and the log
+of documents exchanged with Infor.
 
 Every write is idempotent per key (posting number, act id, return id, document name), so a
 repeated or resumed run rewrites the same rows instead of adding new ones.

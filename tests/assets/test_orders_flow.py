@@ -82,3 +82,58 @@ def test_new_posting_to_label_at_infor_with_a_split_and_a_refusal(stack: LocalSt
     before = {d["name"]: d["processed_at"] for d in repo.documents("out")}
     _process(stack, instance)
     assert {d["name"]: d["processed_at"] for d in repo.documents("out")} == before
+
+
+def test_cancel_between_notice_and_ship_stops_infor_and_a_repeated_push_changes_nothing(
+    stack: LocalStack,
+) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_job(stack, "inventory_sync", instance).success
+    warehouse = stack.settings.warehouses[0]
+    (a,) = stocked_offers(stack, warehouse.infor_site)[:1]
+    number = place(stack, warehouse.ozon_warehouse_id, (a, 2, False))
+    seen: set[int] = set()
+    deliver_pushes(stack, seen=seen)
+    _process(stack, instance)
+    repo = orders_repo(stack)
+    assert repo.posting(number)["stage"] == "notified"
+
+    # Infor packs, but the buyer cancels before the ship call and the push is lost: the ship
+    # step reads Ozon first and stops the posting instead of shipping it.
+    infor = InforSimulator(stack.data_dir)
+    infor.pack()
+    stack.server.admin.buyer_cancel(stack.client_id, number)
+    _process(stack, instance)
+    posting = repo.posting(number)
+    assert posting["stage"] == "cancelled"
+    assert (outbox(stack) / f"stop_{number}.json").exists()
+    assert repo.shipment(number)["status"] == "cancelled"
+    # Its reservation no longer holds stock.
+    reserved = repo.reserved_outside_snapshot(None)
+    assert a not in reserved["offer_id"].to_list()
+
+    # The late push arrives (twice): handled once, nothing more sent to Infor.
+    before = len(repo.documents("out"))
+    deliver_pushes(stack, seen=seen)
+    _process(stack, instance)
+    _process(stack, instance)
+    assert len(repo.documents("out")) == before
+
+
+def test_a_lost_new_posting_push_is_made_good_by_polling(stack: LocalStack) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_job(stack, "inventory_sync", instance).success
+    warehouse = stack.settings.warehouses[0]
+    (a,) = stocked_offers(stack, warehouse.infor_site)[:1]
+    number = place(stack, warehouse.ozon_warehouse_id, (a, 1, False))
+    seen: set[int] = set()
+    assert deliver_pushes(stack, seen=seen, skip={number}) == 0
+    assert run_job(stack, "orders_poll", instance).success
+    _process(stack, instance)
+    assert orders_repo(stack).posting(number)["stage"] == "notified"
+    assert (outbox(stack) / f"notice_{number}.json").exists()
+    # The push turning up after all is the same message: no second notice.
+    deliver_pushes(stack, seen=set())
+    _process(stack, instance)
+    notices = [d for d in orders_repo(stack).documents("out") if d["kind"] == "shipment_notice"]
+    assert len(notices) == 1
