@@ -100,21 +100,19 @@ class InforSimulator:
                 mark = datamatrix(make_gtin(item.sku), serial[-13:].rjust(13, "0"))
                 units.append((item.offer_id, mark if item.mark_required else None))
         if fault == "missing":
-            units = units[:-1] or units
-            if len(units) == sum(i.quantity for i in notice.items):
-                units = []
+            units = units[:-1]
         if fault == "extra":
             units.append(("NOT-IN-ORDER", None))
         if fault == "quantity":
             units.append(units[0])
         if fault == "bad_mark":
             units = [(o, "BROKEN-CODE" if m else m) for o, m in units]
-        boxes = []
+        boxes: list[PackedBox] = []
         for start in range(0, max(len(units), 1), self.box_units):
             chunk = units[start : start + self.box_units]
             lines: dict[str, list[str | None]] = {}
-            for offer, mark in chunk:
-                lines.setdefault(offer, []).append(mark)
+            for offer, code in chunk:
+                lines.setdefault(offer, []).append(code)
             items = [
                 PackedItem(offer_id=o, quantity=len(m), marks=[x for x in m if x])
                 for o, m in lines.items()
@@ -122,6 +120,7 @@ class InforSimulator:
             if items:
                 boxes.append(PackedBox(box_id=f"BX{len(boxes) + 1}", items=items))
         if not boxes:
+            # Nothing left to pack: Infor reports an empty box rather than no document.
             boxes = [PackedBox(box_id="BX1", items=[PackedItem(offer_id="EMPTY", quantity=1)])]
         return PackingDocument(posting_number=notice.posting_number, packed_at=now, boxes=boxes)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.intake import stop_picking
@@ -27,8 +26,8 @@ from resources.ozon.models.postings import Posting
 from resources.ozon.polling import OzonPollTimeoutError
 from resources.sources.infor_documents import PackingDocument
 
-# After a ship request with no answer, Ozon has settled the posting well within this time.
-SHIP_SETTLE = timedelta(minutes=2)
+# After a ship request with no answer, Ozon has settled the posting well within this (Ozon) time.
+SHIP_SETTLE_S = 120
 PACKABLE = ("notified", "refused", "packing")
 DONE = ("shipped", "labelled", "in_act", "delivering", "delivered", "closed")
 
@@ -299,7 +298,7 @@ def resolve_ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
     if posting.status == "awaiting_packaging":
         requested = shipment.get("ship_requested_at")
         if posting.substatus == "ship_failed" or (
-            requested is not None and ctx.now() - requested >= SHIP_SETTLE
+            requested is not None and ctx.now() - requested >= ctx.ozon_seconds(SHIP_SETTLE_S)
         ):
             return ship(ctx, number, report)
         report.add("ship_unconfirmed")
@@ -326,7 +325,7 @@ def _shipped(ctx: OrdersContext, number: str, results: list[str], report: Packin
     ctx.repo.save_boxes(number, boxes)
     now = ctx.now()
     for box in boxes:
-        result = box.get("result_posting_number")
+        result = str(box.get("result_posting_number") or "")
         if not result:
             continue
         box_items = [{**item, "posting_number": result} for item in box["items"]]

@@ -264,16 +264,28 @@ class OrdersRepo:
         return dict(row) if row else None
 
     def save_shipment(self, number: str, **values: Any) -> None:
-        """Create or update a posting's shipment record."""
+        """Create a posting's shipment record or update the given fields of the known one."""
+        s = t.shipments
         now = t.utcnow()
         with self._engine.begin() as conn:
-            upsert(
-                conn,
-                t.shipments,
-                {"posting_number": number, **values, "created_at": now, "updated_at": now},
-                ["posting_number"],
-                update=[*values, "updated_at"],
-            )
+            known = conn.execute(
+                sa.select(s.c.posting_number).where(s.c.posting_number == number)
+            ).first()
+            if known:
+                conn.execute(
+                    sa.update(s)
+                    .where(s.c.posting_number == number)
+                    .values(**values, updated_at=now)
+                )
+            else:
+                conn.execute(
+                    sa.insert(s).values(
+                        posting_number=number,
+                        **{"status": "awaiting_packing", **values},
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
 
     def save_boxes(self, number: str, boxes: Sequence[Row]) -> None:
         """Replace the boxes of a posting's shipment."""
@@ -383,19 +395,22 @@ class OrdersRepo:
     # --- acts ------------------------------------------------------------------------------
 
     def save_act(self, act_id: int, **values: Any) -> None:
-        """Create or update an act."""
+        """Create an act (all fields given) or update the given fields of a known one."""
+        a = t.handover_acts
         now = t.utcnow()
         values = {
             k: json.dumps(v) if k in ("postings", "carried_over") else v for k, v in values.items()
         }
         with self._engine.begin() as conn:
-            upsert(
-                conn,
-                t.handover_acts,
-                {"act_id": act_id, **values, "created_at": now, "updated_at": now},
-                ["act_id"],
-                update=[*values, "updated_at"],
-            )
+            known = conn.execute(sa.select(a.c.act_id).where(a.c.act_id == act_id)).first()
+            if known:
+                conn.execute(
+                    sa.update(a).where(a.c.act_id == act_id).values(**values, updated_at=now)
+                )
+            else:
+                conn.execute(
+                    sa.insert(a).values(act_id=act_id, **values, created_at=now, updated_at=now)
+                )
 
     def acts(self, statuses: Sequence[str] | None = None) -> list[Row]:
         """Acts (optionally in the given statuses), newest first."""

@@ -107,7 +107,11 @@ def test_sensor_requests_one_run_per_batch_and_moves_its_cursor_with_it(store_ur
     assert second.cursor == str(more[-1])
 
 
-def test_sensor_waits_while_the_previous_batch_is_in_flight(store_url: str) -> None:
+def test_sensor_waits_while_the_previous_batch_is_in_flight(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # orders_process also holds the Ozon-calling order assets: their key must resolve.
+    monkeypatch.setenv("OZON_API_KEY", "test-key")
     instance = dg.DagsterInstance.ephemeral()
     defs = build_definitions(resources={**default_resources(), **_resources(store_url)})
     job = defs.resolve_job_def("orders_process")
