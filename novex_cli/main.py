@@ -1,4 +1,4 @@
-"""The `novex` command: demo, sandbox, sample data and benchmark."""
+"""The `novex` command: demo, sandbox, push receiver, sample data and benchmark."""
 
 from __future__ import annotations
 
@@ -82,6 +82,17 @@ def sandbox(
         api_key_env,
         seed_from=seed_from,
     )
+
+
+@cli.command("push-receiver")
+@click.option("--host", default=None, help="Interface to bind [orders_intake.receiver_host].")
+@click.option("--port", default=None, type=int, help="Port [orders_intake.receiver_port].")
+@click.option("--db-url", default=None, help="Store URL [$NOVEX_DB_URL or the SQLite default].")
+def push_receiver(host: str | None, port: int | None, db_url: str | None) -> None:
+    """Receive Ozon's push notifications at / and store each in the inbox before the reply."""
+    from novex_cli.receiver import serve
+
+    serve(host, port, db_url)
 
 
 @cli.command("sample-data")

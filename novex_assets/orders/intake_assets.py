@@ -109,6 +109,7 @@ def posting_poll(
             "window_to": report.window_to.isoformat(),
             "unfulfilled_seen": report.unfulfilled_seen,
             "changed_seen": report.changed_seen,
+            "watermark": report.watermark.isoformat() if report.watermark else "",
             "inbox_created": report.created,
             "inbox_already_known": report.known,
             "created_by_type": dg.MetadataValue.json(report.created_by_type),

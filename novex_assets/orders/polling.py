@@ -24,11 +24,11 @@ from resources.store.inbox_keys import (
 )
 
 WATERMARK = "postings"
-# Ozon caps every posting window at one year; the creation window reaches a little into the
-# future so a clock running ahead of ours (a time-scaled sandbox) loses nothing.
-_CREATED_BACK = timedelta(days=360)
-_AHEAD = timedelta(days=2)
-_CUTOFF_BACK = timedelta(days=60)
+# Ozon caps every posting window at one year. Windows reach well past our own clock, so an Ozon
+# clock running ahead of ours (a time-scaled sandbox) loses nothing.
+_AHEAD = timedelta(days=30)
+_CREATED_SPAN = timedelta(days=360)
+_CUTOFF_SPAN = timedelta(days=120)
 _CUTOFF_AHEAD = timedelta(days=180)
 
 # The push state Ozon would send for a status, when the posting's substatus is not one.
@@ -120,6 +120,7 @@ class PollReport:
     created: int = 0
     known: int = 0
     created_by_type: dict[str, int] = field(default_factory=dict)
+    watermark: datetime | None = None
 
 
 def _store(repo: InboxRepo, entries: Iterable[InboxEntry], report: PollReport) -> None:
@@ -144,24 +145,38 @@ def poll_postings(
 ) -> PollReport:
     """Read postings whose status changed since the watermark into the inbox, then move it.
 
-    The watermark moves only after every page is stored: a poll that fails halfway is repeated
-    in full, and the dedup keys make the repeat harmless.
+    The watermark is the newest Ozon-side time seen (a posting's ``in_process_at``), never our
+    own clock: a change Ozon stamps later than that is always inside the next window, even when
+    Ozon's clock and ours disagree. It moves only after every page is stored, so a poll that
+    fails halfway is repeated in full, and the dedup keys make the repeat harmless.
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     last = repo.watermark(WATERMARK)
     start = (last - overlap) if last is not None else moment - initial_lookback
     end = moment + _AHEAD
-    report = PollReport(window_from=start, window_to=moment)
+    report = PollReport(window_from=start, window_to=end)
     changed = (start, end)
+    newest: datetime | None = None
+
+    def take(postings: list[Posting]) -> None:
+        nonlocal newest
+        for posting in postings:
+            seen = posting.in_process_at
+            if seen is not None and seen <= end and (newest is None or seen > newest):
+                newest = seen
+        _store(repo, (e for p in postings for e in entries_for(p, seller_id)), report)
+
     queue = client.postings.list_unfulfilled(
-        cutoff_from=moment - _CUTOFF_BACK, cutoff_to=moment + _CUTOFF_AHEAD, status_changed=changed
+        cutoff_from=end - _CUTOFF_SPAN, cutoff_to=end + _CUTOFF_AHEAD, status_changed=changed
     )
     for page in queue.pages():
         report.unfulfilled_seen += len(page.postings)
-        _store(repo, (e for p in page.postings for e in entries_for(p, seller_id)), report)
-    history = client.postings.list(since=moment - _CREATED_BACK, to=end, status_changed=changed)
+        take(page.postings)
+    history = client.postings.list(since=end - _CREATED_SPAN, to=end, status_changed=changed)
     for page in history.pages():
         report.changed_seen += len(page.postings)
-        _store(repo, (e for p in page.postings for e in entries_for(p, seller_id)), report)
-    repo.set_watermark(WATERMARK, moment)
+        take(page.postings)
+    if newest is not None:
+        repo.set_watermark(WATERMARK, newest)
+    report.watermark = newest or last
     return report
