@@ -101,6 +101,9 @@ def run_demo(*, skus: int, seed: int, workdir: Path, time_factor: float) -> None
         _print(second)
         third = run_sync(stack, instance, "nothing changed")
         _print(third)
+        from novex_cli.demo_orders import run_orders_day
+
+        run_orders_day(stack, instance, orders=300, seed=seed)
         stack.save_sandbox_state(SANDBOX_STATE)
         click.echo(
             f"\nRuns are stored in {instance.root_directory}; "
