@@ -27,7 +27,7 @@ from resources.push_receiver.app import ReceiverConfig, create_app
 from resources.sources.files import FileDropInfor
 from resources.store.orders import OrdersRepo
 from resources.store.store import Store
-from sample_data.infor_orders import InforSimulator
+from sample_data.infor_orders import Fault, InforSimulator
 
 POSTING_PUSHES = [
     "TYPE_NEW_POSTING",
@@ -153,7 +153,7 @@ def run_orders_day(
         click.echo(f"  {len(early)} buyers cancelled before packing: Infor told to stop picking")
 
         rest = [n for n in numbers if n not in early]
-        faulty = {rest[0]: "extra", rest[1]: "missing", rest[2]: "quantity"}
+        faulty: dict[str, Fault] = {rest[0]: "extra", rest[1]: "missing", rest[2]: "quantity"}
         marked = [n for n in rest[3:] if any(i["mark_required"] for i in repo.items(n))]
         if marked:
             faulty[marked[0]] = "bad_mark"
