@@ -144,7 +144,9 @@ def local_cycle(skus: int, workdir: Path) -> dict[str, Any]:
     }
 
 
-def run_bench(*, skus: int, big: int, time_factor: float, workdir: Path) -> None:
+def run_bench(
+    *, skus: int, big: int, time_factor: float, workdir: Path, orders: int = 1000
+) -> None:
     """Run (a) here and (b) in one subprocess per size; print a table and JSON."""
     workdir.mkdir(parents=True, exist_ok=True)
     click.echo(
@@ -170,6 +172,11 @@ def run_bench(*, skus: int, big: int, time_factor: float, workdir: Path) -> None
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
         click.echo(json.dumps(result, indent=2))
+    from novex_cli.bench_orders import orders_throughput
+
+    click.echo(f"(c) {orders} postings through both order chains at Ozon's speed ...")
+    c = orders_throughput(orders, workdir)
+    click.echo(json.dumps(c, indent=2))
     click.echo("\n| measure | value |\n|---|---|")
     click.echo(
         f"| (a) stock sweep, {a['pairs']} pairs in {a['requests']} requests | "
@@ -182,3 +189,8 @@ def run_bench(*, skus: int, big: int, time_factor: float, workdir: Path) -> None
             f"{r['cycle_s']} s vs {r['read_s']} s reading = x{r['cycle_over_read']}, "
             f"peak RSS {r['peak_rss_mb']} MB |"
         )
+    click.echo(
+        f"| (c) order chains, {c['postings']} postings, Ozon's limits at real speed | "
+        f"chain 1 {c['chain1_per_min']}/min, chain 2 {c['chain2_per_min']}/min, "
+        f"labels {c['labels_per_min']}/min; {c['rejected_by_limit']} requests rejected |"
+    )

@@ -122,8 +122,11 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
     "Ozon's 80 requests/min become 80x this per minute.",
 )
 @click.option("--workdir", default="var/bench", show_default=True, type=click.Path(path_type=Path))
-def bench(skus: int, big: int, time_factor: float, workdir: Path) -> None:
+@click.option(
+    "--orders", default=1000, show_default=True, help="Postings through the order chains (c)."
+)
+def bench(skus: int, big: int, time_factor: float, workdir: Path, orders: int) -> None:
     """Measure (a) rate-limit use on a full stock sweep and (b) the local cycle vs reading."""
     from novex_cli.bench import run_bench
 
-    run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir)
+    run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir, orders=orders)
