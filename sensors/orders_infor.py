@@ -28,7 +28,7 @@ def build_infor_document_sensor(interval_s: int = 30) -> dg.SensorDefinition:
         minimum_interval_seconds=interval_s,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Runs orders_process for Infor's new packing documents, allocations and "
-        "return receipts, and while packed postings wait for marks or labels.",
+        "return receipts, and while postings wait on Ozon (marks, labels, act documents).",
     )
     def orders_process_on_infor_document(
         context: dg.SensorEvaluationContext, store: StoreResource, infor: InforResource
@@ -36,7 +36,11 @@ def build_infor_document_sensor(interval_s: int = 30) -> dg.SensorDefinition:
         documents = infor.source().documents().pending()
         repo = OrdersRepo(store.get_store().engine)
         now = datetime.now(UTC)
-        due = len(repo.labels_due(now, limit=1)) + len([p for p in repo.by_stage(["packing"])])
+        due = (
+            len(repo.labels_due(now, limit=1))
+            + len(repo.by_stage(["packing"]))
+            + len(repo.acts(["forming"]))
+        )
         if not documents and not due:
             return dg.SkipReason("no Infor document and nothing waiting on Ozon")
         running = context.instance.get_runs(

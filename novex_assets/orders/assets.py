@@ -108,11 +108,20 @@ def postings(
 
         report = handle_messages(ctx, push_inbox, store.get_store().inbox, stock)
     context.log.info(f"{len(push_inbox)} messages: {dict(report.outcomes)}")
+    lag = store.get_store().inbox.lag()
+    age = lag.oldest_pending_age_s()
+    newest = max((m.received_at for m in push_inbox), default=None)
     return dg.MaterializeResult(
         metadata={
             "messages": len(push_inbox),
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "new_exceptions": dg.MetadataValue.json(report.exceptions),
+            # Freshness: how old the newest handled message is, and what still waits.
+            "newest_message_age_s": round((ctx.now() - newest).total_seconds(), 1)
+            if newest
+            else -1.0,
+            "inbox_oldest_pending_age_s": round(age, 1) if age is not None else 0.0,
+            "inbox_failed": lag.counts.get("failed", 0),
             **_state_metadata(ctx),
         }
     )
