@@ -13,13 +13,16 @@ from ozon_sandbox.config import SandboxConfig
 from ozon_sandbox.server import run
 from ozon_sandbox.testing import SandboxAdmin
 
+# When set, the admin surface (/sandbox/) requires `Authorization: Bearer <value>`.
+ADMIN_TOKEN_ENV = "OZON_SANDBOX_ADMIN_TOKEN"
+
 
 def seed_url(url: str, data_dir: Path, client_id: str) -> int:
     """Seed the sandbox serving at ``url`` for ``client_id`` from ``data_dir``; cards added."""
     from novex_assets.settings import load_settings
     from novex_cli.stack import seed_sandbox
 
-    admin = SandboxAdmin(url)
+    admin = SandboxAdmin(url, token=os.environ.get(ADMIN_TOKEN_ENV))
     try:
         added = seed_sandbox(admin, load_settings(), data_dir, client_id=client_id)
         warehouses = len(admin.warehouses(client_id))
@@ -53,10 +56,12 @@ def serve(
         raise click.ClickException(
             f"set {api_key_env} to the Api-Key the sandbox should accept for Client-Id {client_id}"
         )
+    admin_token = os.environ.get(ADMIN_TOKEN_ENV)
     config = SandboxConfig(
         accounts={client_id: SecretStr(key)},
         time_factor=time_factor,
         state_file=state_file,
+        admin_token=SecretStr(admin_token) if admin_token else None,
     )
     click.echo(
         f"Ozon sandbox on http://{host}:{port} (admin under /sandbox/), Client-Id {client_id}"

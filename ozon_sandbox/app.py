@@ -16,19 +16,23 @@ from contextlib import asynccontextmanager
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ozon_sandbox.admin import admin_routes
 from ozon_sandbox.api import DOMAIN_MODULES, load_methods
-from ozon_sandbox.auth import authenticate
+from ozon_sandbox.auth import ADMIN_TOKEN_REQUIRED, admin_allowed, authenticate
 from ozon_sandbox.config import SandboxConfig
 from ozon_sandbox.errors import (
     GRPC_UNIMPLEMENTED,
+    METHOD_NOT_ALLOWED,
     OzonApiError,
     bad_request,
-    not_found,
+    internal,
+    unknown_method,
 )
 from ozon_sandbox.registry import (
     AdminEndpoint,
@@ -167,10 +171,42 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     # Unknown paths and wrong verbs get Ozon's error body, not Starlette's plain text.
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 405:
-        return OzonApiError(405, GRPC_UNIMPLEMENTED, "method is not allowed").response()
+        return OzonApiError(405, GRPC_UNIMPLEMENTED, METHOD_NOT_ALLOWED).response()
     if status == 404:
-        return not_found().response()
+        return unknown_method().response()
     return OzonApiError(status, 13, "Internal error").response()
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    # Whatever fails outside a handler still answers with Ozon's JSON body, never plain text.
+    logger.error("sandbox failed on %s: %r", request.url.path, exc)
+    return internal().response()
+
+
+class AdminGuard:
+    """Refuses /sandbox/ calls without the admin token, when one is configured.
+
+    The admin surface can reset accounts and move the clock; on a shared sandbox only its
+    operator should reach it. Ozon's own paths are untouched (they have Ozon's auth).
+    """
+
+    def __init__(self, app: ASGIApp, config: SandboxConfig) -> None:
+        self._app = app
+        self._token = config.admin_token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 401 to an admin call without the token; pass everything else on."""
+        if (
+            scope["type"] == "http"
+            and self._token is not None
+            and str(scope.get("path", "")).startswith("/sandbox/")
+        ):
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            if not admin_allowed(headers, self._token):
+                reply = JSONResponse({"error": ADMIN_TOKEN_REQUIRED}, status_code=401)
+                await reply(scope, receive, send)
+                return
+        await self._app(scope, receive, send)
 
 
 def create_app(config: SandboxConfig) -> Starlette:
@@ -211,7 +247,8 @@ def create_app(config: SandboxConfig) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, Exception: _unexpected_error},
+        middleware=[Middleware(AdminGuard, config=config)],
     )
     app.state.sandbox = sandbox
     return app

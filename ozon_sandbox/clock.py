@@ -7,11 +7,14 @@ rules in milliseconds while the rules themselves stay written in Ozon's real uni
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+# Well inside datetime's range, so the clock stays a date whatever its speed (checked on advance).
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 # A fixed epoch keeps saved state and timestamps comparable across restarts of a frozen clock.
 DEFAULT_EPOCH = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 
@@ -60,8 +63,11 @@ class SandboxClock:
 
     def advance(self, seconds: float) -> float:
         """Move sandbox time forward (never back) and return the new :meth:`monotonic` value."""
-        if seconds < 0:
-            raise ValueError("the sandbox clock only moves forward")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("the sandbox clock only moves forward, by a finite number of seconds")
         with self._lock:
+            ahead = (self._real() - self._real_start) * self._factor + self._advanced + seconds
+            if self._start + timedelta(seconds=ahead) > LATEST:
+                raise ValueError(f"the sandbox clock cannot pass {LATEST:%Y-%m-%d}")
             self._advanced += seconds
         return self.monotonic()

@@ -96,6 +96,11 @@ class SandboxConfig(BaseModel):
     push: PushSettings = Field(
         default_factory=PushSettings, description="Push notification delivery (default off)."
     )
+    admin_token: SecretStr | None = Field(
+        None,
+        description="When set, every /sandbox/ call must carry `Authorization: Bearer <token>`; "
+        "None leaves the admin surface open (local use).",
+    )
 
     @model_validator(mode="after")
     def _ids_are_numeric(self) -> SandboxConfig:

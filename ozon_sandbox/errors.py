@@ -63,14 +63,27 @@ def bad_request(message: str) -> OzonApiError:
     return OzonApiError(400, GRPC_INVALID_ARGUMENT, message)
 
 
+def unauthenticated(message: str) -> OzonApiError:
+    """HTTP 401 with gRPC UNAUTHENTICATED: the call carries no credentials at all."""
+    return OzonApiError(401, GRPC_UNAUTHENTICATED, message)
+
+
 def forbidden(message: str) -> OzonApiError:
     """HTTP 403: the key is unknown, deactivated or lacks a role."""
     return OzonApiError(403, GRPC_PERMISSION_DENIED, message)
 
 
+METHOD_NOT_ALLOWED = "method is not allowed"
+
+
 def not_found(message: str = "Not Found") -> OzonApiError:
-    """HTTP 404: no such method or object."""
+    """HTTP 404: no such object."""
     return OzonApiError(404, GRPC_NOT_FOUND, message)
+
+
+def unknown_method() -> OzonApiError:
+    """HTTP 404 for a path Ozon does not serve, with the text of Ozon's common errors."""
+    return OzonApiError(404, GRPC_NOT_FOUND, METHOD_NOT_ALLOWED)
 
 
 def conflict(message: str) -> OzonApiError:

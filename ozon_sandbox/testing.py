@@ -58,8 +58,9 @@ from ozon_sandbox.state import Product, StockRow, Warehouse
 class SandboxAdmin:
     """Typed client of the ``/sandbox/`` admin surface."""
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=timeout)
+    def __init__(self, base_url: str, *, timeout: float = 60.0, token: str | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, headers=headers)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -394,7 +395,8 @@ class SandboxServer:
         serving = ThreadedServer(self._app, host=self._host, name="ozon-sandbox")
         self._serving = serving.start()
         self.url = f"http://{self._host}:{serving.port}"
-        self._admin = SandboxAdmin(self.url)
+        token = self.config.admin_token
+        self._admin = SandboxAdmin(self.url, token=token.get_secret_value() if token else None)
         return self
 
     def stop(self) -> None:

@@ -118,7 +118,8 @@ def _page(
             ordered = [p for p in ordered if key(p) > after]
     page = ordered[:limit]
     has_next = len(ordered) > limit
-    next_cursor = encode_cursor({"after": key(page[-1])}) if has_next and page else ""
+    # Like Ozon's examples, the last page still carries a token; has_next says the walk ends.
+    next_cursor = encode_cursor({"after": key(page[-1])}) if page else ""
     return page, next_cursor, has_next
 
 

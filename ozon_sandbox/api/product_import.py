@@ -1045,8 +1045,8 @@ def info_attributes(ctx: MethodContext, request: InfoAttributesRequest) -> InfoA
         else:
             matching = [p for p in matching if _sort_key(p, request.sort_by) > position]
     page = matching[: request.limit]
-    has_more = len(matching) > len(page)
-    last_id = encode_cursor({"after": _sort_key(page[-1], request.sort_by)}) if has_more else ""
+    # A token on the last page as well, as in Ozon's example; the total ends the walk.
+    last_id = encode_cursor({"after": _sort_key(page[-1], request.sort_by)}) if page else ""
     return InfoAttributesResponse(
         result=[card_attributes(p, catalog_state.cards.get(p.offer_id)) for p in page],
         total=str(total),

@@ -96,12 +96,13 @@ def product_list(ctx: MethodContext, request: ProductListRequest) -> ProductList
         total = len(matching)
         matching = [p for p in matching if p.product_id > after]
     page = matching[: request.limit]
-    has_more = len(matching) > len(page)
     return ProductListResponse(
         result=ProductListResult(
             items=[_list_item(state, p) for p in page],
             total=total,
-            last_id=encode_last_id(page[-1].product_id) if page and has_more else "",
+            # Ozon's example keeps a last_id on the last page too: the walk ends on the total
+            # (or on the empty page that following it returns).
+            last_id=encode_last_id(page[-1].product_id) if page else "",
         )
     )
 

@@ -281,7 +281,9 @@ def render_return(ctx: MethodContext, item: SellerReturn) -> ReturnItem:
         ),
         logistic=Logistic(
             technical_return_moment=item.return_date,
-            final_moment=item.final_moment,
+            # "Arrived at fulfilment or handed to the seller" (the spec): arrival at the return
+            # place until the seller takes it.
+            final_moment=item.final_moment or item.arrived_at,
             return_date=item.return_date,
             barcode=item.barcode,
         ),
@@ -333,7 +335,11 @@ def returns_list(ctx: MethodContext, request: ReturnsListRequest) -> JSONRespons
     response = ReturnsListResponse(
         returns=[render_return(ctx, item) for item in page], has_next=len(found) > len(page)
     )
-    return JSONResponse(response.model_dump(mode="json", exclude_none=True, by_alias=True))
+    data = response.model_dump(mode="json", exclude_none=True, by_alias=True)
+    for rendered in data["returns"]:
+        # Always sent, as in Ozon's example: null until the return has arrived.
+        rendered["logistic"].setdefault("final_moment", None)
+    return JSONResponse(data)
 
 
 # ---------------------------------------------------------------- /v1/returns/company/fbs/info

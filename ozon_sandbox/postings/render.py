@@ -1,7 +1,9 @@
 """Postings as Ozon's replies show them: the v4 list shape and the v3 ``get`` shape.
 
 Only blocks the caller asked for with ``with`` are included; absent blocks are left out rather than
-sent as ``null`` so that replies validate against Ozon's schema as published.
+sent as ``null`` so that replies validate against Ozon's schema as published. The exception is
+``/v3/posting/fbs/get``, whose buyer and courier fields Ozon's own example sends as ``null`` for an
+FBS posting (API-NOTES §13): the sandbox does the same, so clients meet the real shape.
 """
 
 from __future__ import annotations
@@ -261,11 +263,44 @@ def product_exemplars(posting: Posting) -> dict[str, Any]:
     return {"products": products}
 
 
+# Fields of ``/v3/posting/fbs/get`` that Ozon's example sends as null for an FBS posting: buyer data
+# is not exposed under FBS, no courier is assigned, nothing was delivered or verified yet.
+V3_NULL_FIELDS = (
+    "addressee",
+    "customer",
+    "courier",
+    "fact_delivery_date",
+    "pickup_code_verified_at",
+)
+
+
+def _tariffication_v3(posting: Posting) -> dict[str, Any]:
+    """The current tariff and the surcharge that starts right after the pack-by time."""
+    return {
+        "current_tariff_rate": 0.0,
+        "current_tariff_type": "no_discount",
+        "current_tariff_charge": "0",
+        "current_tariff_charge_currency_code": CURRENCY,
+        "next_tariff_rate": 1.0,
+        "next_tariff_type": "commission",
+        "next_tariff_charge": "50",
+        "next_tariff_starts_at": ozon_time(posting.shipment_date + timedelta(seconds=1)),
+        "next_tariff_charge_currency_code": CURRENCY,
+    }
+
+
 def posting_v3(
     posting: Posting, flags: dict[str, bool], related: list[str] | None = None
 ) -> dict[str, Any]:
     """The ``result`` of ``/v3/posting/fbs/get``: prices as strings plus ``currency_code``."""
     data = _common(posting)
+    data.update(dict.fromkeys(V3_NULL_FIELDS))
+    data.setdefault("delivering_date", None)
+    data["tariffication"] = _tariffication_v3(posting)
+    # No loading service (PRR) is ordered for a parcel posting; the sandbox has no cargo units.
+    data["prr_option"] = {"code": "", "price": "", "currency_code": CURRENCY, "floor": ""}
+    data["container"] = None
+    data["container_sort_type"] = ""
     data["previous_substatus"] = posting.previous_substatus
     data["provider_status"] = ""
     data["delivery_price"] = ""
@@ -307,4 +342,9 @@ def posting_v3(
         data["product_exemplars"] = product_exemplars(posting)
     if flags.get("related_postings"):
         data["related_postings"] = {"related_posting_numbers": related or []}
+    # Blocks not asked for come as null here (legal_info as empty strings), as in Ozon's example.
+    for block in ("analytics_data", "barcodes", "financial_data", "product_exemplars"):
+        data.setdefault(block, None)
+    data.setdefault("related_postings", None)
+    data.setdefault("legal_info", {"company_name": "", "inn": "", "kpp": ""})
     return data

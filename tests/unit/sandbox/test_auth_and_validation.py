@@ -18,9 +18,10 @@ from tests.support.sandbox import (
 
 def test_missing_headers_get_ozon_error_body(sandbox: SandboxServer) -> None:
     reply = httpx.post(f"{sandbox.url}/v2/warehouse/list", json={"limit": 10})
-    assert reply.status_code == 400
+    # No credentials at all: 401 with gRPC UNAUTHENTICATED (a wrong key is a 403).
+    assert reply.status_code == 401
     assert reply.json() == {
-        "code": 3,
+        "code": 16,
         "message": "Client-Id and Api-Key headers are required",
         "details": [],
     }
