@@ -65,8 +65,14 @@ class Day:
         return result
 
     def pushes(self) -> int:
-        """Let the sandbox deliver what is due to the receiver now."""
-        return self.admin.deliver_pushes(self.stack.client_id).delivered
+        """Let the sandbox deliver everything due to the receiver now (a pass sends a batch)."""
+        delivered = 0
+        for _ in range(100):
+            report = self.admin.deliver_pushes(self.stack.client_id)
+            delivered += report.delivered
+            if report.queued == 0 or report.delivered == 0:
+                break
+        return delivered
 
     def settle(self, job: str, done: Any, tries: int = 20, pause: float = 0.5) -> int:
         """Run ``job`` until ``done()``; returns the number of runs."""
@@ -153,11 +159,19 @@ def run_orders_day(
         click.echo(f"  {len(early)} buyers cancelled before packing: Infor told to stop picking")
 
         rest = [n for n in numbers if n not in early]
-        faulty: dict[str, Fault] = {rest[0]: "extra", rest[1]: "missing", rest[2]: "quantity"}
-        marked = [n for n in rest[3:] if any(i["mark_required"] for i in repo.items(n))]
-        if marked:
-            faulty[marked[0]] = "bad_mark"
-        late = [n for n in rest[3:] if n not in faulty][:2]
+        several = [n for n in rest if sum(i["quantity"] for i in repo.items(n)) >= 2]
+        marked = [n for n in rest if any(i["mark_required"] for i in repo.items(n))]
+        faulty: dict[str, Fault] = {}
+        for fault, candidates in (
+            ("extra", rest),
+            ("missing", several),
+            ("quantity", rest),
+            ("bad_mark", marked),
+        ):
+            chosen = next((n for n in candidates if n not in faulty), None)
+            if chosen is not None:
+                faulty[chosen] = fault  # type: ignore[assignment]
+        late = [n for n in rest if n not in faulty][:2]
         infor.allocate()
         packed = infor.pack(faults=faulty)
         # These buyers cancel after Infor packed and before our ship call; the push is not
@@ -227,15 +241,19 @@ def _summary(repo: OrdersRepo) -> None:
     returned = {r["posting_number"] for r in repo.returns()}
     shown: list[dict[str, Any]] = []
     for stage in sorted(by_stage):
-        shown.extend([p for p in postings if p["stage"] == stage][:2])
+        # Everything that needs a person is listed; two examples of every other end state.
+        limit = 6 if stage in ("refused", "exception") else 2
+        shown.extend([p for p in postings if p["stage"] == stage][:limit])
     shown.extend([p for p in postings if p["parent_posting_number"]][:2])
+    shown = list({p["posting_number"]: p for p in shown}.values())
     click.echo(f"  {'posting':<18} {'stage':<10} {'act':>15}  note")
     for p in shown:
-        note = p["exception"] or p["cancel_reason"] or ""
-        if p["parent_posting_number"]:
-            note = f"box of {p['parent_posting_number']} " + note
-        if p["posting_number"] in returned:
-            note = "returned; " + note
+        notes = [
+            "returned" if p["posting_number"] in returned else "",
+            f"box of {p['parent_posting_number']}" if p["parent_posting_number"] else "",
+            p["exception"] or p["cancel_reason"] or "",
+        ]
+        note = "; ".join(n for n in notes if n)
         click.echo(
             f"  {p['posting_number']:<18} {p['stage']:<10} {p['act_id'] or '':>15}  {note[:70]}"
         )
