@@ -9,12 +9,18 @@ posting's state on Ozon instead of packing it a second time.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.intake import stop_picking
-from resources.ozon.errors import OzonError, OzonServerError, OzonTransportError
+from resources.ozon.errors import (
+    OzonError,
+    OzonRateLimitedError,
+    OzonServerError,
+    OzonTransportError,
+)
 from resources.ozon.models.exemplars import (
     ExemplarData,
     ExemplarProductData,
@@ -28,6 +34,7 @@ from resources.sources.infor_documents import PackingDocument
 
 # After a ship request with no answer, Ozon has settled the posting well within this (Ozon) time.
 SHIP_SETTLE_S = 120
+SHIP_ATTEMPTS = 3
 PACKABLE = ("notified", "refused", "packing")
 DONE = ("shipped", "labelled", "in_act", "delivering", "delivered", "closed")
 
@@ -265,10 +272,15 @@ def ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
     )
     packages = [{int(i["sku"]): int(i["quantity"]) for i in box["items"]} for box in boxes]
     try:
-        result = ctx.client.postings.ship(number, packages).result
-    except (OzonTransportError, OzonServerError) as exc:
-        # Ozon may have packed it: the next run reads the posting before anything else.
-        ctx.log(f"posting {number}: ship unconfirmed ({exc}); its state is read next run")
+        result = _ship_once(ctx, number, packages)
+    except OzonTransportError as exc:
+        # The request may have reached Ozon: the posting is read before anything else is sent.
+        ctx.log(f"posting {number}: ship unconfirmed ({exc}); its state is read next")
+        report.add("ship_unconfirmed")
+        return "ship_unconfirmed"
+    except (OzonServerError, OzonRateLimitedError) as exc:
+        # Ozon answered and applied nothing; the next run tries again after reading the state.
+        ctx.log(f"posting {number}: ship not accepted now ({exc}); retried next run")
         report.add("ship_unconfirmed")
         return "ship_unconfirmed"
     except OzonError as exc:
@@ -281,7 +293,29 @@ def ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
             posting_cancelled(ctx, number, "cancelled on Ozon before packing", IntakeReport())
             return _refuse(ctx, number, ["posting was cancelled on Ozon; do not ship"], report)
         return _refuse(ctx, number, [f"Ozon refused packing: {message}"], report)
-    return _shipped(ctx, number, list(result), report)
+    return _shipped(ctx, number, result, report)
+
+
+def _ship_once(ctx: OrdersContext, number: str, packages: list[dict[int, int]]) -> list[str]:
+    """The ship call without the client's resend after a timeout (a resend would be blind).
+
+    Replies that say Ozon applied nothing (429, 5xx) are retried here a few times; a timeout or
+    a broken connection is not, because Ozon may have packed the posting.
+    """
+    client = ctx.client
+    saved = client.max_attempts
+    client.max_attempts = 1
+    try:
+        for attempt in range(SHIP_ATTEMPTS):
+            try:
+                return list(client.postings.ship(number, packages).result)
+            except (OzonServerError, OzonRateLimitedError):
+                if attempt + 1 == SHIP_ATTEMPTS:
+                    raise
+                time.sleep(min(2.0, 0.2 * 2**attempt))
+        raise AssertionError("unreachable")
+    finally:
+        client.max_attempts = saved
 
 
 def resolve_ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:

@@ -11,6 +11,7 @@ from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.packing import PackingReport, accept_packing
 from novex_cli.stack import LocalStack
 from ozon_sandbox.api.returns import ForceReturn
+from ozon_sandbox.config import FaultSettings
 from resources.ozon import OzonClient
 from resources.ozon.constants import POSTING_SHIP
 from resources.ozon.errors import OzonTransportError
@@ -145,3 +146,27 @@ def test_acts_delivery_and_returns_reach_infor(stack: LocalStack) -> None:
     _process(stack, instance, "orders_returns")
     assert {r["status"] for r in repo.returns()} == {"received"}
     assert len(repo.returns()) == len(returns)
+
+
+def test_ozon_failing_the_ship_call_leaves_the_posting_to_a_later_run(stack: LocalStack) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_job(stack, "inventory_sync", instance).success
+    warehouse = stack.settings.warehouses[0]
+    (a,) = stocked_offers(stack, warehouse.infor_site)[:1]
+    number = place(stack, warehouse.ozon_warehouse_id, (a, 1, False))
+    deliver_pushes(stack, seen=set())
+    _process(stack, instance)
+    InforSimulator(stack.data_dir).pack()
+    admin = stack.server.admin
+    admin.set_faults(stack.client_id, FaultSettings(rate_5xx=1.0, methods=[POSTING_SHIP]))
+    _process(stack, instance)
+    repo = orders_repo(stack)
+    assert repo.shipment(number)["status"] == "ship_requested"
+    assert repo.posting(number)["stage"] == "packing"
+
+    admin.clear_faults(stack.client_id)
+    time.sleep(1.2)  # two minutes of Ozon time: the failed request has surely settled
+    _settle(stack, instance, lambda: (repo.posting(number) or {}).get("stage") == "labelled")
+    assert repo.shipment(number)["status"] == "shipped"
+    calls = admin.requests(stack.client_id).methods[POSTING_SHIP]
+    assert calls.accepted == 1  # exactly one ship reached Ozon and was applied
