@@ -73,7 +73,10 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
         ],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
-            build_push_inbox_sensor(settings.orders_intake.inbox_sensor_interval_s),
+            build_push_inbox_sensor(
+                settings.orders_intake.inbox_sensor_interval_s,
+                settings.orders_intake.inbox_retry_interval_s,
+            ),
             build_infor_document_sensor(settings.orders.infor_sensor_interval_s),
         ],
         schedules=[

@@ -221,6 +221,8 @@ class OrdersIntakeSettings(_Strict):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     inbox_sensor_interval_s: int = Field(default=15, ge=1)
     inbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Messages a run left unprocessed get one more run per this interval.
+    inbox_retry_interval_s: int = Field(default=300, ge=10)
     poll_cron: str = "*/5 * * * *"
     # Re-read this much before the watermark: a status change committed late on Ozon's side.
     poll_overlap_s: int = Field(default=300, ge=0)

@@ -174,7 +174,7 @@ def run_bench(
         click.echo(json.dumps(result, indent=2))
     from novex_cli.bench_orders import orders_throughput
 
-    click.echo(f"(c) {orders} postings through both order chains at Ozon's speed ...")
+    click.echo(f"(d) {orders} postings through both order chains at Ozon's speed ...")
     c = orders_throughput(orders, workdir)
     click.echo(json.dumps(c, indent=2))
     click.echo("\n| measure | value |\n|---|---|")
@@ -189,8 +189,12 @@ def run_bench(
             f"{r['cycle_s']} s vs {r['read_s']} s reading = x{r['cycle_over_read']}, "
             f"peak RSS {r['peak_rss_mb']} MB |"
         )
+    from novex_cli.bench_push import run_push_bench, table_rows
+
+    for row in table_rows(run_push_bench(workdir)):
+        click.echo(row)
     click.echo(
-        f"| (c) order chains, {c['postings']} postings, Ozon's limits at real speed | "
+        f"| (d) order chains, {c['postings']} postings, Ozon's limits at real speed | "
         f"chain 1 {c['chain1_per_min']}/min, chain 2 {c['chain2_per_min']}/min, "
         f"labels {c['labels_per_min']}/min; {c['rejected_by_limit']} requests rejected |"
     )

@@ -1,4 +1,4 @@
-"""`novex bench` (c): postings per minute through both order chains, Ozon's limits on.
+"""`novex bench` (d): postings per minute through both order chains, Ozon's limits on.
 
 A sandbox at Ozon's real speed (clock ×1, 50 requests/s per Client-Id, label readiness 45 s)
 gets ``postings`` buyer orders; their pushes go into the inbox; one `orders_process` run takes

@@ -122,11 +122,20 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
     "Ozon's 80 requests/min become 80x this per minute.",
 )
 @click.option("--workdir", default="var/bench", show_default=True, type=click.Path(path_type=Path))
+@click.option("--push-only", is_flag=True, help="Only (c), the push receiver's ack latency.")
 @click.option(
-    "--orders", default=1000, show_default=True, help="Postings through the order chains (c)."
+    "--orders", default=1000, show_default=True, help="Postings through the order chains (d)."
 )
-def bench(skus: int, big: int, time_factor: float, workdir: Path, orders: int) -> None:
-    """Measure (a) rate-limit use on a full stock sweep and (b) the local cycle vs reading."""
+def bench(
+    skus: int, big: int, time_factor: float, workdir: Path, push_only: bool, orders: int
+) -> None:
+    """Measure (a) sweep rate use, (b) local cycle, (c) push ack latency, (d) order chains."""
+    if push_only:
+        from novex_cli.bench_push import run_push_bench, table_rows
+
+        rows = table_rows(run_push_bench(workdir))
+        click.echo("\n| measure | value |\n|---|---|\n" + "\n".join(rows))
+        return
     from novex_cli.bench import run_bench
 
     run_bench(skus=skus, big=big, time_factor=time_factor, workdir=workdir, orders=orders)

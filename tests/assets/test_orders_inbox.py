@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dagster as dg
-import pytest
 
 from novex_assets.definitions import build_definitions, default_resources
 from novex_assets.orders.intake_assets import INBOX_UP_TO_TAG, push_inbox
@@ -29,11 +26,6 @@ def _push(n: int, message_type: str = "TYPE_NEW_POSTING") -> dict:
     if message_type == "TYPE_POSTING_CANCELLED":
         body |= {"new_state": "posting_canceled", "reason": {"id": 506, "message": "buyer"}}
     return body
-
-
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.sqlite'}"
 
 
 def _resources(store_url: str) -> dict:
@@ -99,6 +91,7 @@ def test_sensor_requests_one_run_per_batch_and_moves_its_cursor_with_it(store_ur
     assert request.run_key == f"inbox-{ids[-1]}"
     assert request.tags[INBOX_UP_TO_TAG] == str(ids[-1])
     assert first.cursor == str(ids[-1])
+    open_store(store_url).inbox.mark_processed(ids)
     idle = _tick(store_url, first.cursor, instance)
     assert idle.run_requests == [] and idle.cursor == first.cursor
     more = _fill(store_url, _push(100), _push(101))
@@ -133,3 +126,40 @@ def test_processed_messages_do_not_trigger_runs(store_url: str) -> None:
     ids = _fill(store_url, _push(1))
     open_store(store_url).inbox.mark_processed(ids)
     assert _tick(store_url, None, instance).run_requests == []
+
+
+def test_messages_a_run_left_behind_get_a_retry_run_per_interval(store_url: str) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    ids = _fill(store_url, _push(1), _push(2))
+    first = _tick(store_url, None, instance)
+    inbox = open_store(store_url).inbox
+    # The run handled one message, failed on the other, and ended.
+    inbox.mark_processed(ids[:1])
+    inbox.mark_failed(ids[1], "Infor outbox unreachable")
+    retry = _tick(store_url, first.cursor, instance)
+    (request,) = retry.run_requests
+    assert request.run_key.startswith(f"inbox-{ids[-1]}-retry-")
+    assert request.tags[INBOX_UP_TO_TAG] == str(ids[-1])
+    assert retry.cursor == first.cursor
+    # Within one retry interval the key is the same, so Dagster starts it once.
+    assert _tick(store_url, first.cursor, instance).run_requests[0].run_key == request.run_key
+    for _ in range(4):
+        inbox.mark_failed(ids[1], "still unreachable")
+    # Out of attempts: left for a person (visible as failed), no more runs.
+    assert _tick(store_url, first.cursor, instance).run_requests == []
+
+
+def test_definitions_hold_the_intake_job_sensor_and_schedule() -> None:
+    defs = build_definitions(resources=default_resources())
+    process = defs.resolve_job_def("orders_process")
+    poll = defs.resolve_job_def("orders_poll")
+    inbox_key = dg.AssetKey(["orders", "push_inbox"])
+    poll_key = dg.AssetKey(["orders", "posting_poll"])
+    assert inbox_key in process.asset_layer.executable_asset_keys
+    assert poll_key not in process.asset_layer.executable_asset_keys
+    assert poll.asset_layer.executable_asset_keys == {poll_key}
+    sensor = defs.resolve_sensor_def(SENSOR_NAME)
+    assert sensor.job_name == "orders_process"
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    schedule = defs.resolve_schedule_def("orders_poll_schedule")
+    assert schedule.job_name == "orders_poll"

@@ -183,3 +183,21 @@ def test_allow_list_by_network_and_forwarded_for_only_when_trusted() -> None:
     )
     assert proxied.client_address("10.0.0.2", {}) == "10.0.0.2"
     assert SourceFilter([]).allows("203.0.113.9")
+
+
+def test_a_bad_network_in_the_config_names_file_and_field(tmp_path: Path) -> None:
+    import yaml
+
+    from novex_assets.settings import ConfigError, load_settings
+
+    shipped = Path(__file__).resolve().parents[3] / "config" / "novex.yaml"
+    config = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    config["orders_intake"] = {"allowed_networks": ["195.34.21.0/24", "ozon"], "poll_cron": "x"}
+    path = tmp_path / "novex.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    message = str(error.value)
+    assert str(path) in message
+    assert "orders_intake.allowed_networks" in message and "'ozon'" in message
+    assert "orders_intake.poll_cron" in message
