@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+import pytest
 
 from novex_assets.definitions import build_definitions, default_resources
 from novex_assets.orders.intake_assets import INBOX_UP_TO_TAG, push_inbox
