@@ -10,6 +10,7 @@ returns come back, Infor receives them. Every posting's end state is printed.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import Counter
@@ -189,7 +190,7 @@ def run_orders_day(
         counts = repo.stage_counts()
         click.echo(
             f"  chain 2 in {runs} runs: {counts.get('labelled', 0)} postings labelled (labels at "
-            f"Infor: {len(list((stack.data_dir / 'infor' / 'outbox').glob('label_*.pdf')))}), "
+            f"Infor: {_labels_at_infor(stack)}), "
             f"{counts.get('refused', 0)} refused, {counts.get('cancelled', 0)} cancelled"
         )
 
@@ -225,6 +226,14 @@ def run_orders_day(
     finally:
         receiver.stop()
         day.store.dispose()
+
+
+def _labels_at_infor(stack: LocalStack) -> int:
+    """Postings whose label is in a PDF in Infor's outbox (from the label manifests)."""
+    total = 0
+    for manifest in (stack.data_dir / "infor" / "outbox").glob("labels_*.json"):
+        total += len(json.loads(manifest.read_text(encoding="utf-8"))["postings"])
+    return total
 
 
 def _far_future() -> Any:

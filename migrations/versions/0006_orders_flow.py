@@ -111,6 +111,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("not_before", TS, nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.BigInteger()),
         sa.Column("document", sa.String(255)),
         sa.Column("error", sa.Text()),
         sa.Column("updated_at", TS, nullable=False),

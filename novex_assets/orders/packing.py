@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.intake import stop_picking
@@ -29,12 +30,14 @@ from resources.ozon.models.exemplars import (
     ValidateProduct,
 )
 from resources.ozon.models.postings import Posting
-from resources.ozon.polling import OzonPollTimeoutError
-from resources.sources.infor_documents import PackingDocument
+from resources.sources.infor_documents import LabelManifest, PackingDocument
 
 # After a ship request with no answer, Ozon has settled the posting well within this (Ozon) time.
 SHIP_SETTLE_S = 120
 SHIP_ATTEMPTS = 3
+LABELS_PER_TASK = 20  # Ozon's maximum per label call
+LABEL_RETRY_S = 15
+LABEL_MAX_ATTEMPTS = 40  # about ten minutes of Ozon time saying "not ready"
 PACKABLE = ("notified", "refused", "packing")
 DONE = ("shipped", "labelled", "in_act", "delivering", "delivered", "closed")
 
@@ -47,9 +50,9 @@ class PackingReport:
     refused: dict[str, str] = field(default_factory=dict)
     new_postings: int = 0
 
-    def add(self, outcome: str) -> None:
+    def add(self, outcome: str, n: int = 1) -> None:
         """Count an outcome."""
-        self.outcomes[outcome] += 1
+        self.outcomes[outcome] += n
 
 
 class Refusal(Exception):
@@ -404,34 +407,79 @@ def resume_unconfirmed(ctx: OrdersContext, report: PackingReport) -> None:
 
 
 def fetch_labels(ctx: OrdersContext, report: PackingReport) -> None:
-    """Labels whose time has come, ≤ 20 postings per Ozon call, one PDF per posting to Infor."""
-    due = ctx.repo.labels_due(ctx.now())
-    retry_at = ctx.now() + ctx.ozon_seconds(15)
+    """Labels of packed postings through Ozon's label tasks (≤ 20 postings each) to Infor.
+
+    Postings whose time has come go into new tasks; tasks already asked for are read once per
+    run (never waited on): a finished one is downloaded and sent to Infor as one PDF with a
+    manifest of its postings in page order; postings Ozon could not print yet ("not ready") and
+    failed tasks go back to the queue for a later run.
+    """
+    now = ctx.now()
+    retry_at = now + ctx.ozon_seconds(LABEL_RETRY_S)
+    due = ctx.repo.labels_due(now)
+    tasks: dict[int, list[dict[str, object]]] = {}
     for row in due:
-        number = row["posting_number"]
+        if row["task_id"] is not None:
+            tasks.setdefault(int(row["task_id"]), []).append(row)
+    for task_id, rows in tasks.items():
+        attempts = {str(r["posting_number"]): int(r["attempts"]) for r in rows}  # type: ignore[call-overload]
+        _read_task(ctx, task_id, list(attempts), attempts, retry_at, report)
+    fresh = [str(r["posting_number"]) for r in due if r["task_id"] is None]
+    for start in range(0, len(fresh), LABELS_PER_TASK):
+        chunk = fresh[start : start + LABELS_PER_TASK]
         try:
-            [pdf] = ctx.client.labels.get_pdf([number], wait_s=0)
-        except OzonPollTimeoutError:
-            ctx.repo.label_result(
-                [number], status="pending", not_before=retry_at, error="not ready yet"
-            )
-            report.add("label_not_ready")
-            continue
+            refs = ctx.client.labels.create_task(chunk)
         except OzonError as exc:
-            known = ctx.repo.posting(number) or {}
-            if known.get("stage") == "cancelled" or row["attempts"] >= 10:
-                ctx.repo.label_result([number], status="failed", error=str(exc))
-                report.add("label_failed")
-            else:
-                ctx.repo.label_result(
-                    [number], status="pending", not_before=retry_at, error=str(exc)
-                )
-                report.add("label_retry")
+            ctx.repo.label_result(chunk, status="pending", not_before=retry_at, error=str(exc))
+            report.add("label_task_refused")
             continue
-        name = ctx.infor.send_pdf(f"label_{number}.pdf", pdf)
-        ctx.repo.record_document("out", "label", name, posting_number=number, status="sent")
-        ctx.repo.label_result([number], status="sent", document=name, error=None)
+        big = next((r for r in refs if r.task_type == "big_label"), refs[0] if refs else None)
+        if big is None:
+            ctx.repo.label_result(chunk, status="pending", not_before=retry_at, error="no task")
+            continue
+        ctx.repo.label_task(chunk, int(big.task_id))
+        report.add("label_tasks_created")
+
+
+def _read_task(
+    ctx: OrdersContext,
+    task_id: int,
+    numbers: list[str],
+    attempts: dict[str, int],
+    retry_at: datetime,
+    report: PackingReport,
+) -> None:
+    try:
+        task = ctx.client.labels.get_task(task_id)
+    except OzonError as exc:
+        ctx.repo.label_result(numbers, status="pending", not_before=retry_at, error=str(exc))
+        report.add("label_retry")
+        return
+    if not task.finished:
+        report.add("label_task_running")
+        return
+    unprinted = {u.posting_number: u.msg for u in task.unprinted_postings}
+    printed = [n for n in numbers if n not in unprinted] if task.status == "completed" else []
+    if printed:
+        pdf = ctx.client.labels.download(task.file_url)
+        name = ctx.infor.send_pdf(f"labels_{task_id}.pdf", pdf)
+        manifest = ctx.infor.send(
+            f"labels_{task_id}.json", LabelManifest(pdf=name, postings=printed)
+        )
+        ctx.repo.record_document("out", "labels", name, status="sent")
+        ctx.repo.record_document("out", "label_manifest", manifest, status="sent")
+        ctx.repo.label_result(printed, status="sent", document=name, error=None)
+        for number in printed:
+            known = ctx.repo.posting(number) or {}
+            if known.get("stage") == "shipped":
+                ctx.repo.update_posting(number, stage="labelled")
+        report.add("labels_sent", len(printed))
+    for number in [n for n in numbers if n not in printed]:
+        reason = unprinted.get(number) or task.error or task.status
         known = ctx.repo.posting(number) or {}
-        if known.get("stage") == "shipped":
-            ctx.repo.update_posting(number, stage="labelled")
-        report.add("label_sent")
+        if known.get("stage") == "cancelled" or attempts.get(number, 0) >= LABEL_MAX_ATTEMPTS:
+            ctx.repo.label_result([number], status="failed", error=reason)
+            report.add("label_failed")
+        else:
+            ctx.repo.label_result([number], status="pending", not_before=retry_at, error=reason)
+            report.add("label_not_ready")

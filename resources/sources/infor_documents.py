@@ -95,7 +95,15 @@ class ActManifest(_Doc):
     carried_over: list[str] = Field(default_factory=list)
 
 
-OutboundDocument = ShipmentNotice | StopPicking | ExpectedReturn | ActManifest
+class LabelManifest(_Doc):
+    """Which postings the pages of a label PDF belong to, in page order."""
+
+    type: Literal["label_manifest"] = "label_manifest"
+    pdf: str
+    postings: list[str] = Field(min_length=1)
+
+
+OutboundDocument = ShipmentNotice | StopPicking | ExpectedReturn | ActManifest | LabelManifest
 
 
 # --- inbound -------------------------------------------------------------------------------

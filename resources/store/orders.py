@@ -359,6 +359,16 @@ class OrdersRepo:
         with self._engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def label_task(self, numbers: Sequence[str], task_id: int | None) -> None:
+        """The postings' labels are being printed by Ozon's task ``task_id`` (None: no task)."""
+        lb = t.posting_labels
+        with self._engine.begin() as conn:
+            conn.execute(
+                sa.update(lb)
+                .where(lb.c.posting_number.in_(list(numbers)))
+                .values(task_id=task_id, updated_at=t.utcnow())
+            )
+
     def label_status_counts(self) -> dict[str, int]:
         """Labels per status."""
         lb = t.posting_labels
@@ -381,6 +391,7 @@ class OrdersRepo:
             "status": status,
             "attempts": lb.c.attempts + 1,
             "error": error,
+            "task_id": None,
             "updated_at": t.utcnow(),
         }
         if document is not None:

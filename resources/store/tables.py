@@ -307,6 +307,8 @@ posting_labels = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("not_before", UtcDateTime, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
+    # Ozon's label task (≤ 20 postings) the label is being printed by.
+    sa.Column("task_id", sa.BigInteger),
     sa.Column("document", sa.String(255)),
     sa.Column("error", sa.Text),
     sa.Column("updated_at", UtcDateTime, nullable=False),

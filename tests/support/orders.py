@@ -96,3 +96,17 @@ def pushes_of(stack: LocalStack, message_type: str) -> list[dict[str, Any]]:
         for b in stack.server.admin.posting_pushes(stack.client_id)
         if b.get("message_type") == message_type
     ]
+
+
+def labelled_at_infor(stack: LocalStack) -> dict[str, str]:
+    """Posting number → the label PDF Infor got it in (from the label manifests)."""
+    import json
+
+    found: dict[str, str] = {}
+    for manifest in outbox(stack).glob("labels_*.json"):
+        body = json.loads(manifest.read_text(encoding="utf-8"))
+        assert (outbox(stack) / body["pdf"]).read_bytes().startswith(b"%PDF")
+        for number in body["postings"]:
+            assert number not in found, f"{number} labelled twice"
+            found[number] = body["pdf"]
+    return found
