@@ -168,6 +168,17 @@ def _register(
                 else rules.short_stock_reason_id
             )
             try:
+                # Which reasons a seller may give depends on the posting's stage: ask Ozon.
+                allowed = {
+                    int(r.id)
+                    for r in ctx.client.postings.cancel_reasons_for([number]).get(number, [])
+                    if r.is_available_for_cancellation is not False
+                }
+                if reason_id not in allowed:
+                    raise OzonError(
+                        f"reason {reason_id} is not allowed for this posting now "
+                        f"(allowed: {sorted(allowed)})"
+                    )
                 ctx.client.postings.cancel(number, reason_id, reason)
             except OzonError as exc:
                 ctx.repo.update_posting(number, exception=f"{reason}; cancel refused: {exc}")
