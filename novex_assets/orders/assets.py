@@ -228,6 +228,9 @@ def acts(
                 {str(k): v for k, v in report.refusals.items()}
             ),
             "acts_forming": len(ctx.repo.acts(["forming"])),
+            "cutoff_local_by_warehouse": dg.MetadataValue.json(
+                {str(k): v for k, v in report.cutoffs.items()}
+            ),
         }
     )
 

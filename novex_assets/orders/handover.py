@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from novex_assets.orders.context import OrdersContext
 from resources.ozon.acts import ActRefusedError
@@ -27,6 +27,7 @@ class HandoverReport:
 
     outcomes: Counter[str] = field(default_factory=Counter)
     refusals: dict[int, str] = field(default_factory=dict)
+    cutoffs: dict[int, str] = field(default_factory=dict)
 
     def add(self, outcome: str, n: int = 1) -> None:
         """Count an outcome."""
@@ -34,19 +35,35 @@ class HandoverReport:
 
 
 def create_acts(ctx: OrdersContext, report: HandoverReport) -> None:
-    """One act per warehouse (= FBS delivery method) that has packed postings waiting."""
+    """One act per warehouse (= FBS delivery method) that has packed postings waiting.
+
+    Ozon's day view of the method comes first: its cut-off (shown in the warehouse's zone) and a
+    carriage already created for the day that we do not know yet (a run that died right after
+    creating it), which is taken over instead of asking for a second one.
+    """
+    known_acts = {a["act_id"] for a in ctx.repo.acts()}
     open_acts = {a["warehouse_id"] for a in ctx.repo.acts(["forming"])}
-    for warehouse in {w.ozon_warehouse_id for w in ctx.settings.warehouses}:
+    for warehouse in sorted({w.ozon_warehouse_id for w in ctx.settings.warehouses}):
         waiting = [p for p in ctx.repo.by_stage(ACT_READY_STAGES, warehouse) if not p["act_id"]]
         if not waiting or warehouse in open_acts:
             continue
-        try:
-            act_id = ctx.client.acts.create(warehouse)
-        except ActRefusedError as exc:
-            report.refusals[warehouse] = exc.reason
-            report.add(f"act_refused_{exc.reason}")
-            ctx.log(f"warehouse {warehouse}: Ozon refused the act ({exc.reason})")
-            continue
+        method = next(iter(ctx.client.carriages.delivery_list(delivery_method_id=warehouse)), None)
+        if method is not None and method.cutoff_at:
+            cutoff = datetime.fromisoformat(method.cutoff_at.replace("Z", "+00:00"))
+            report.cutoffs[warehouse] = ctx.local(cutoff, warehouse)
+        existing = method.existing_carriage_id if method is not None else None
+        if existing and existing not in known_acts:
+            act_id = int(existing)
+            report.add("act_taken_over")
+        else:
+            try:
+                act_id = ctx.client.acts.create(warehouse)
+            except ActRefusedError as exc:
+                report.refusals[warehouse] = exc.reason
+                report.add(f"act_refused_{exc.reason}")
+                ctx.log(f"warehouse {warehouse}: Ozon refused the act ({exc.reason})")
+                continue
+            report.add("act_created")
         ctx.repo.save_act(
             act_id,
             warehouse_id=warehouse,
@@ -55,7 +72,6 @@ def create_acts(ctx: OrdersContext, report: HandoverReport) -> None:
             postings=[],
             carried_over=[],
         )
-        report.add("act_created")
 
 
 def finish_acts(ctx: OrdersContext, report: HandoverReport) -> None:
