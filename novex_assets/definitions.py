@@ -13,7 +13,9 @@ from novex_assets.catalog.export_jobs import catalog_export_job, catalog_moderat
 from novex_assets.inventory import asset_checks as inventory_checks
 from novex_assets.inventory import assets as inventory_assets
 from novex_assets.jobs import catalog_refresh_job, inventory_reconcile_job, inventory_sync_job
+from novex_assets.orders import assets as orders_assets
 from novex_assets.orders import intake_assets as orders_intake_assets
+from novex_assets.orders.assets import orders_handover_job, orders_returns_job
 from novex_assets.orders.intake_assets import orders_poll_job, orders_process_job
 from novex_assets.settings import NovexSettings, load_settings
 from novex_assets.settings_resource import SettingsResource
@@ -29,11 +31,13 @@ from resources.store_resource import StoreResource
 from schedules.catalog_export import build_catalog_moderation_schedule
 from schedules.catalog_model import build_catalog_schedules
 from schedules.inventory import build_inventory_schedules
+from schedules.orders import build_orders_schedules
 from schedules.orders_poll import build_orders_poll_schedule
 from sensors.catalog_export import build_catalog_export_sensor
 from sensors.catalog_model import build_new_pair_sensor
 from sensors.inventory import build_stock_snapshot_sensor
 from sensors.orders_inbox import build_push_inbox_sensor
+from sensors.orders_infor import build_infor_document_sensor
 
 
 def default_resources(settings: NovexSettings | None = None) -> dict[str, Any]:
@@ -69,6 +73,7 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
             *dg.load_assets_from_modules([arttrade_assets, catalog_model_assets]),
             *dg.load_assets_from_modules([orders_intake_assets]),
             *dg.load_assets_from_modules([catalog_export_assets]),
+            *dg.load_assets_from_modules([orders_assets]),
         ],
         asset_checks=[
             *dg.load_asset_checks_from_modules([inventory_checks]),
@@ -83,6 +88,8 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
             orders_poll_job,
             catalog_export_job,
             catalog_moderation_job,
+            orders_handover_job,
+            orders_returns_job,
         ],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),
@@ -92,12 +99,14 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
                 settings.orders_intake.inbox_retry_interval_s,
             ),
             build_catalog_export_sensor(settings.sync.snapshot_sensor_interval_s),
+            build_infor_document_sensor(settings.orders.infor_sensor_interval_s),
         ],
         schedules=[
             *build_inventory_schedules(settings.sync),
             *build_catalog_schedules(settings.catalog),
             build_orders_poll_schedule(settings.orders_intake),
             build_catalog_moderation_schedule(load_card_fields().export),
+            *build_orders_schedules(settings.orders),
         ],
         resources=resources if resources is not None else default_resources(settings),
     )

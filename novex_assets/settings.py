@@ -83,6 +83,21 @@ class WarehouseMapping(_Strict):
         description="Set on every entry of an Ozon warehouse fed by several Infor sites "
         "(their stock is summed); without it a shared warehouse is refused as a mistake.",
     )
+    timezone: str = Field(
+        default="Europe/Moscow",
+        description="IANA zone the warehouse works in; cut-offs and pack-by times are shown in it.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone: {value!r}") from None
+        return value
 
 
 class Match(_Strict):
@@ -240,6 +255,33 @@ class CatalogSettings(_Strict):
         return SyncSettings._cron(value)
 
 
+class OrdersSettings(_Strict):
+    """The `orders` section: what happens to postings we cannot serve, and the order schedules."""
+
+    # What to do with a posting whose offer is unknown or short of stock: `hold` leaves it as an
+    # exception for staff; `cancel` also cancels it on Ozon with the reason id below.
+    unknown_offer_action: Literal["hold", "cancel"] = "hold"
+    short_stock_action: Literal["hold", "cancel"] = "cancel"
+    unknown_offer_reason_id: int = Field(default=402, gt=0)
+    short_stock_reason_id: int = Field(default=352, gt=0)
+    infor_sensor_interval_s: int = Field(default=30, ge=5)
+    label_delay_s: int = Field(
+        default=45, ge=0, description="Ozon prints labels this long after packing."
+    )
+    acts_cron: str = "30 * * * *"
+    returns_cron: str = "*/20 * * * *"
+    returns_lookback_days: int = Field(default=30, ge=1, le=365)
+
+    @field_validator("acts_cron", "returns_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from dagster._utils.schedules import is_valid_cron_string
+
+        if not is_valid_cron_string(value):
+            raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+
 class OrdersIntakeSettings(_Strict):
     """The `orders_intake` section: the push receiver, the inbox sensor and the polling net."""
 
@@ -291,6 +333,7 @@ class NovexSettings(_Strict):
     price_rules: PriceRules = PriceRules()
     sync: SyncSettings = SyncSettings()
     catalog: CatalogSettings = CatalogSettings()
+    orders: OrdersSettings = OrdersSettings()
     orders_intake: OrdersIntakeSettings = OrdersIntakeSettings()
 
     @field_validator("warehouses")
@@ -335,6 +378,13 @@ class NovexSettings(_Strict):
     def site_to_warehouse(self) -> dict[str, int]:
         """Map each Infor site to the Ozon warehouse its stock is published to."""
         return {w.infor_site: w.ozon_warehouse_id for w in self.warehouses}
+
+    def warehouse_timezone(self, warehouse_id: int) -> str:
+        """The zone a warehouse works in (its first mapped site's); UTC when not configured."""
+        for w in self.warehouses:
+            if w.ozon_warehouse_id == warehouse_id:
+                return w.timezone
+        return "UTC"
 
 
 def load_settings(path: str | Path | None = None) -> NovexSettings:

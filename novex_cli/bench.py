@@ -278,6 +278,7 @@ def run_bench(
     workdir: Path,
     rate_5xx: float = 0.10,
     hung_rate: float = 0.02,
+    orders: int = 1000,
 ) -> None:
     """Run (a) clean and with faults here, and (b) in one subprocess per size; print tables."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -316,6 +317,11 @@ def run_bench(
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
         click.echo(json.dumps(result, indent=2))
+    from novex_cli.bench_orders import orders_throughput
+
+    click.echo(f"(d) {orders} postings through both order chains at Ozon's speed ...")
+    c = orders_throughput(orders, workdir)
+    click.echo(json.dumps(c, indent=2))
     click.echo("\n| measure | value |\n|---|---|")
     for a in sweeps:
         click.echo(
@@ -342,3 +348,8 @@ def run_bench(
 
     for row in table_rows(run_push_bench(workdir)):
         click.echo(row)
+    click.echo(
+        f"| (d) order chains, {c['postings']} postings, Ozon's limits at real speed | "
+        f"chain 1 {c['chain1_per_min']}/min, chain 2 {c['chain2_per_min']}/min, "
+        f"labels {c['labels_per_min']}/min; {c['rejected_by_limit']} requests rejected |"
+    )

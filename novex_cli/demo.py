@@ -121,6 +121,10 @@ def run_demo(*, skus: int, seed: int, workdir: Path, time_factor: float) -> None
         _print(third)
         _skip_synced_snapshot_in_sensor(stack, instance)
         run_catalog_demo(stack, instance, workdir)
+
+        from novex_cli.demo_orders import run_orders_day
+
+        run_orders_day(stack, instance, orders=300, seed=seed)
         stack.save_sandbox_state(SANDBOX_STATE)
         click.echo(
             f"\nRuns are stored in {instance.root_directory}; "

@@ -130,6 +130,9 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
 )
 @click.option("--push-only", is_flag=True, help="Only (c), the push receiver's ack latency.")
 @click.option("--catalog-only", is_flag=True, help="Only the catalog measures.")
+@click.option(
+    "--orders", default=1000, show_default=True, help="Postings through the order chains."
+)
 def bench(
     skus: int,
     big: int,
@@ -139,8 +142,9 @@ def bench(
     hung_rate: float,
     push_only: bool,
     catalog_only: bool,
+    orders: int,
 ) -> None:
-    """Measure the stock sweep vs Ozon's floor, the local cycle, push acks and the catalog."""
+    """Measure the stock sweep, the local cycle, push acks, the catalog and the order chains."""
     if push_only:
         from novex_cli.bench_push import run_push_bench, table_rows
 
@@ -161,6 +165,7 @@ def bench(
         workdir=workdir,
         rate_5xx=rate_5xx,
         hung_rate=hung_rate,
+        orders=orders,
     )
 
 

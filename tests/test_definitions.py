@@ -158,3 +158,28 @@ def test_the_shipped_definitions_run_against_what_the_environment_says(
         assert (tmp_path / "stack" / "novex.sqlite").is_file()
     finally:
         stack.close()
+
+
+def test_orders_flow_is_registered(monkeypatch):
+    monkeypatch.setenv("OZON_API_KEY", "any")
+    from novex_assets.definitions import defs
+
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {
+        "orders/postings",
+        "orders/shipments",
+        "orders/labels",
+        "orders/acts",
+        "orders/returns",
+    } <= keys
+    process = {
+        k.to_user_string()
+        for k in defs.resolve_job_def("orders_process").asset_layer.executable_asset_keys
+    }
+    assert {"orders/postings", "orders/shipments", "orders/labels"} <= process
+    for job in ("orders_handover", "orders_returns"):
+        assert defs.resolve_job_def(job) is not None
+    sensor = defs.resolve_sensor_def("orders_process_on_infor_document")
+    assert sensor.job_name == "orders_process"
+    for name in ("orders_handover_schedule", "orders_returns_schedule"):
+        assert defs.resolve_schedule_def(name)

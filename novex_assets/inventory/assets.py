@@ -20,10 +20,12 @@ from novex_assets.inventory.sync import (
     push_stock,
     superseded_errors,
 )
+from novex_assets.orders.stockbook import snapshot_taken_at
 from novex_assets.settings_resource import SettingsResource
 from novex_assets.sources.trust import StockSnapshot
 from resources.ozon.constants import PRICES_UPDATE, STOCKS_UPDATE
 from resources.ozon_resource import OzonResource
+from resources.store.orders import OrdersRepo
 from resources.store_resource import StoreResource
 
 SAP = dg.AssetKey(["sources", "sap_assortment"])
@@ -114,13 +116,17 @@ def stock_levels(
     settings: SettingsResource,
 ) -> dg.MaterializeResult:
     """Stock to publish per offer and Ozon warehouse: on hand - allocated - reserved - buffer."""
-    repo = store.get_store().inventory
+    cms = store.get_store()
+    repo = cms.inventory
+    # Open postings count until Infor's snapshot includes them in `allocated` (orders flow).
+    taken_at = snapshot_taken_at(cms.snapshots.last_loaded("infor"))
+    reserved = OrdersRepo(cms.engine).reserved_outside_snapshot(taken_at)
     # Pairs the snapshot does not vouch for (quarantined rows, an incomplete file) keep what
     # Ozon shows instead of going to zero.
     levels, stats = compute_stock_levels(
         assortment,
         snapshot.frame,
-        repo.reserved_quantities(),
+        reserved,
         settings.get(),
         held=snapshot.held,
         complete=snapshot.completeness.complete,

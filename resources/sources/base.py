@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from resources.sources.infor_documents import InforDocuments
 from resources.sources.models import ContentBatch, IgnoredFile, SnapshotRef, SourceBatch
 
 
@@ -32,7 +33,7 @@ class SapSource(ABC):
 
 
 class InforSource(ABC):
-    """Novex's WMS: stock snapshots per offer and site."""
+    """Novex's WMS: stock snapshots per offer and site, and the order documents."""
 
     @abstractmethod
     def list_stock_snapshots(self) -> list[SnapshotRef]:
@@ -50,6 +51,10 @@ class InforSource(ABC):
     def ignored_files(self) -> list[IgnoredFile]:
         """Files the adapter saw but does not read (listed in metadata); none by default."""
         return []
+
+    def documents(self) -> InforDocuments:
+        """Order documents both ways (see `resources.sources.infor_documents`)."""
+        raise NotImplementedError(f"{type(self).__name__} exchanges no order documents")
 
 
 class ArtTradeSource(ABC):

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from resources.sources.base import InforSource, SapSource
 from resources.sources.errors import SourceFileError
+from resources.sources.infor_documents import InforDocuments
+from resources.sources.infor_files import FileDropInforDocuments
 from resources.sources.models import IgnoredFile, SnapshotRef, SourceBatch
 from resources.sources.parsing import parse_assortment, parse_stock
 
@@ -113,6 +115,7 @@ class FileDropInfor(InforSource):
 
     def __init__(self, data_dir: Path | str) -> None:
         self.directory = Path(data_dir) / INFOR_STOCK_DIR
+        self.data_dir = Path(data_dir)
 
     def _scan(self) -> tuple[list[SnapshotRef], list[IgnoredFile]]:
         if not self.directory.is_dir():
@@ -146,6 +149,10 @@ class FileDropInfor(InforSource):
     def read_stock_snapshot(self, ref: SnapshotRef) -> SourceBatch:
         """One snapshot's valid rows and its quarantined rows."""
         return parse_stock(ref.path)
+
+    def documents(self) -> InforDocuments:
+        """Order documents in `<data_dir>/infor/outbox` and `<data_dir>/infor/inbox`."""
+        return FileDropInforDocuments(self.data_dir)
 
     def __repr__(self) -> str:
         return f"FileDropInfor({str(self.directory)!r})"

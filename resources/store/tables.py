@@ -491,6 +491,171 @@ catalog_report_runs = sa.Table(
 )
 
 
+# ---------------------------------------------------------------------------------------------
+# Orders flow (revision 0006): postings and their items, shipments and boxes, marking codes,
+# labels, acts, returns, and the documents exchanged with Infor.
+# ---------------------------------------------------------------------------------------------
+
+POSTING_NUMBER = 64
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("order_id", sa.BigInteger, primary_key=True),
+    sa.Column("order_number", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+postings = sa.Table(
+    "postings",
+    metadata,
+    sa.Column("posting_number", sa.String(POSTING_NUMBER), primary_key=True),
+    sa.Column("order_id", sa.BigInteger, nullable=False),
+    sa.Column("parent_posting_number", sa.String(POSTING_NUMBER)),
+    # Ozon's status, and where the posting is in our flow (see novex_assets.orders.stages).
+    sa.Column("status", sa.String(64), nullable=False),
+    sa.Column("stage", sa.String(32), nullable=False),
+    sa.Column("warehouse_id", sa.BigInteger, nullable=False),
+    sa.Column("delivery_method_id", sa.BigInteger, nullable=False),
+    sa.Column("delivery_method", sa.String(255), nullable=False),
+    sa.Column("in_process_at", UtcDateTime),
+    sa.Column("shipment_date", UtcDateTime),
+    sa.Column("delivery_date_begin", UtcDateTime),
+    sa.Column("delivery_date_end", UtcDateTime),
+    sa.Column("recipient", sa.Text),
+    sa.Column("exception", sa.Text),
+    sa.Column("cancel_reason", sa.Text),
+    # Infor confirmed it allocated the posting's units; its snapshots count them from then on.
+    sa.Column("infor_allocated_at", UtcDateTime),
+    sa.Column("act_id", sa.BigInteger),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "stage"),
+    sa.Index(None, "order_id"),
+    sa.Index(None, "warehouse_id", "stage"),
+)
+
+posting_items = sa.Table(
+    "posting_items",
+    metadata,
+    sa.Column("posting_number", sa.String(POSTING_NUMBER), primary_key=True),
+    sa.Column("sku", sa.BigInteger, primary_key=True),
+    sa.Column("offer_id", sa.String(OFFER_ID), nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    _money("price", nullable=True),
+    sa.Column("mark_required", sa.Boolean, nullable=False),
+)
+
+shipments = sa.Table(
+    "shipments",
+    metadata,
+    sa.Column("posting_number", sa.String(POSTING_NUMBER), primary_key=True),
+    sa.Column("warehouse_id", sa.BigInteger, nullable=False),
+    sa.Column("pack_by", UtcDateTime),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("packing_document", sa.String(255)),
+    sa.Column("reason", sa.Text),
+    sa.Column("ship_requested_at", UtcDateTime),
+    sa.Column("shipped_at", UtcDateTime),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "status"),
+)
+
+shipment_boxes = sa.Table(
+    "shipment_boxes",
+    metadata,
+    sa.Column("posting_number", sa.String(POSTING_NUMBER), primary_key=True),
+    sa.Column("box_no", sa.Integer, primary_key=True),
+    sa.Column("box_id", sa.String(64), nullable=False),
+    sa.Column("result_posting_number", sa.String(POSTING_NUMBER)),
+    sa.Column("items", sa.Text, nullable=False),
+)
+
+posting_marks = sa.Table(
+    "posting_marks",
+    metadata,
+    sa.Column("posting_number", sa.String(POSTING_NUMBER), primary_key=True),
+    sa.Column("exemplar_id", sa.BigInteger, primary_key=True),
+    sa.Column("sku", sa.BigInteger, nullable=False),
+    sa.Column("mark", sa.String(255), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("error", sa.Text),
+)
+
+posting_labels = sa.Table(
+    "posting_labels",
+    metadata,
+    sa.Column("posting_number", sa.String(POSTING_NUMBER), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("not_before", UtcDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    # Ozon's label task (≤ 20 postings) the label is being printed by.
+    sa.Column("task_id", sa.BigInteger),
+    sa.Column("document", sa.String(255)),
+    sa.Column("error", sa.Text),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "status"),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+)
+
+handover_acts = sa.Table(
+    "handover_acts",
+    metadata,
+    sa.Column("act_id", sa.BigInteger, primary_key=True),
+    sa.Column("warehouse_id", sa.BigInteger, nullable=False),
+    sa.Column("delivery_method_id", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("postings", sa.Text, nullable=False),
+    sa.Column("carried_over", sa.Text, nullable=False),
+    sa.Column("barcode", sa.String(255)),
+    sa.Column("document", sa.String(255)),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "status"),
+)
+
+order_returns = sa.Table(
+    "order_returns",
+    metadata,
+    sa.Column("return_id", sa.BigInteger, primary_key=True),
+    sa.Column("posting_number", sa.String(POSTING_NUMBER), nullable=False),
+    sa.Column("order_id", sa.BigInteger),
+    sa.Column("matched", sa.Boolean, nullable=False),
+    sa.Column("sku", sa.BigInteger),
+    sa.Column("offer_id", sa.String(OFFER_ID)),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("return_type", sa.String(32)),
+    sa.Column("reason", sa.Text),
+    sa.Column("ozon_status", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("notified_at", UtcDateTime),
+    sa.Column("received_at", UtcDateTime),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "posting_number"),
+    sa.Index(None, "status"),
+)
+
+infor_documents = sa.Table(
+    "infor_documents",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("direction", sa.String(8), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("posting_number", sa.String(POSTING_NUMBER)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("processed_at", UtcDateTime),
+    sa.UniqueConstraint("direction", "name"),
+    sa.Index(None, "posting_number"),
+    sa.CheckConstraint("direction IN ('out', 'in')", name="direction"),
+)
+
 # --- Orders intake (revision 0005): push inbox and polling watermarks -------------------------
 
 INBOX_SOURCES = ("push", "poll")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dagster as dg
+import pytest
 
 from novex_assets.definitions import build_definitions, default_resources
 from novex_assets.orders.intake_assets import INBOX_UP_TO_TAG, push_inbox
@@ -104,7 +105,11 @@ def test_sensor_requests_one_run_per_batch_and_moves_its_cursor_with_it(store_ur
     assert second.cursor == str(more[-1])
 
 
-def test_sensor_waits_while_the_previous_batch_is_in_flight(store_url: str) -> None:
+def test_sensor_waits_while_the_previous_batch_is_in_flight(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # orders_process also holds the Ozon-calling order assets: their key must resolve.
+    monkeypatch.setenv("OZON_API_KEY", "test-key")
     instance = dg.DagsterInstance.ephemeral()
     defs = build_definitions(resources={**default_resources(), **_resources(store_url)})
     job = defs.resolve_job_def("orders_process")

@@ -36,6 +36,17 @@ EXPECTED_TABLES = {
     "category_mapping",
     "arttrade_content",
     "arttrade_characteristics",
+    # orders flow (0006)
+    "orders",
+    "postings",
+    "posting_items",
+    "shipments",
+    "shipment_boxes",
+    "posting_marks",
+    "posting_labels",
+    "handover_acts",
+    "order_returns",
+    "infor_documents",
     "push_inbox",
     "poll_watermarks",
 }

@@ -1,0 +1,283 @@
+"""Orders assets (group `orders`): postings, shipments, labels, acts and returns.
+
+Each is its store table; each materialisation carries counts, lag and what is stuck and why.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC
+from typing import Any
+
+import dagster as dg
+
+from novex_assets.constants import ORDERS
+from novex_assets.orders.context import OrdersContext
+from novex_assets.orders.flow import handle_infor_documents, handle_messages
+from novex_assets.orders.handover import HandoverReport, create_acts, finish_acts, poll_returns
+from novex_assets.orders.intake_assets import PUSH_INBOX_KEY
+from novex_assets.orders.packing import PackingReport, fetch_labels
+from novex_assets.orders.stockbook import StockBook
+from novex_assets.settings_resource import SettingsResource
+from resources.ozon_resource import OzonResource
+from resources.sources.resources import InforResource
+from resources.store.inbox import InboxMessage
+from resources.store.orders import OrdersRepo
+from resources.store_resource import StoreResource
+
+ORDERS_HANDOVER_JOB = "orders_handover"
+ORDERS_RETURNS_JOB = "orders_returns"
+# Ozon calls fail now and then (429, 5xx after the client's own retries): run the step again.
+OZON_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
+STUCK_SHOWN = 20
+
+
+def _ctx(
+    context: dg.AssetExecutionContext,
+    client: Any,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> OrdersContext:
+    return OrdersContext(
+        client=client,
+        repo=OrdersRepo(store.get_store().engine),
+        infor=infor.source().documents(),
+        settings=settings.get(),
+        log=context.log.info,
+    )
+
+
+def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) -> StockBook:
+    source = infor.source()
+    ref = source.latest_stock_snapshot()
+    frame = source.read_stock_snapshot(ref).frame if ref is not None else None
+    taken = ref.taken_at if ref is not None else None
+    if taken is not None and taken.tzinfo is None:
+        taken = taken.replace(tzinfo=UTC)
+    offers = set(store.get_store().inventory.products()["offer_id"].to_list())
+    return StockBook.build(frame, taken, ctx.repo, ctx.settings, offers)
+
+
+def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
+    """Where every posting is, and which are past their pack-by time (with why)."""
+    now = ctx.now()
+    late = ctx.repo.past_pack_by(now)
+    stuck = {
+        r["posting_number"]: f"{r['stage']}: {r['exception'] or 'waiting for Infor'}"
+        for r in late[:STUCK_SHOWN]
+    }
+    oldest = min((r["shipment_date"] for r in late), default=None)
+    exceptions = {
+        r["posting_number"]: r["exception"]
+        for r in ctx.repo.by_stage(["exception", "refused"])[:STUCK_SHOWN]
+    }
+    return {
+        "postings_by_stage": dg.MetadataValue.json(ctx.repo.stage_counts()),
+        "past_pack_by": len(late),
+        "oldest_past_pack_by_min": round((now - oldest).total_seconds() / 60, 1) if oldest else 0.0,
+        "past_pack_by_examples": dg.MetadataValue.json(stuck),
+        "exceptions": dg.MetadataValue.json(exceptions),
+    }
+
+
+@dg.asset(
+    key=["orders", "postings"],
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    ins={"push_inbox": dg.AssetIn(PUSH_INBOX_KEY)},
+    retry_policy=OZON_RETRY,
+    description="Ozon postings in the store: new ones checked, reserved and announced to Infor "
+    "(chain 1); cancellations, state and date changes applied.",
+)
+def postings(
+    context: dg.AssetExecutionContext,
+    push_inbox: list[InboxMessage],
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Ozon postings in the store: chain 1 for new ones; cancellations, states, dates applied."""
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        book: list[StockBook] = []
+
+        def stock() -> StockBook:
+            if not book:
+                book.append(_stock_book(ctx, store, infor))
+            return book[0]
+
+        report = handle_messages(ctx, push_inbox, store.get_store().inbox, stock)
+    context.log.info(f"{len(push_inbox)} messages: {dict(report.outcomes)}")
+    lag = store.get_store().inbox.lag()
+    age = lag.oldest_pending_age_s()
+    newest = max((m.received_at for m in push_inbox), default=None)
+    return dg.MaterializeResult(
+        metadata={
+            "messages": len(push_inbox),
+            "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
+            "new_exceptions": dg.MetadataValue.json(report.exceptions),
+            # Freshness: how old the newest handled message is, and what still waits.
+            "newest_message_age_s": round((ctx.now() - newest).total_seconds(), 1)
+            if newest
+            else -1.0,
+            "inbox_oldest_pending_age_s": round(age, 1) if age is not None else 0.0,
+            "inbox_failed": lag.counts.get("failed", 0),
+            **_state_metadata(ctx),
+        }
+    )
+
+
+@dg.asset(
+    key=["orders", "shipments"],
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    deps=[postings],
+    retry_policy=OZON_RETRY,
+    description="Infor's packing documents checked against the postings, marking codes set, "
+    "postings shipped with one package per box (chain 2); allocations and return receipts.",
+)
+def shipments(
+    context: dg.AssetExecutionContext,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Chain 2: Infor's packing documents → checks → marks → ship, one package per box."""
+    report = PackingReport()
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        handle_infor_documents(ctx, report)
+    context.log.info(f"packing: {dict(report.outcomes)}")
+    return dg.MaterializeResult(
+        metadata={
+            "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
+            "refused": dg.MetadataValue.json(report.refused),
+            "postings_created_by_split": report.new_postings,
+            **_state_metadata(ctx),
+        }
+    )
+
+
+@dg.asset(
+    key=["orders", "labels"],
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    deps=[shipments],
+    retry_policy=OZON_RETRY,
+    description="Package labels of packed postings, fetched once Ozon can print them and "
+    "delivered to Infor as one PDF per posting.",
+)
+def labels(
+    context: dg.AssetExecutionContext,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Package labels fetched once Ozon can print them, one PDF per posting to Infor."""
+    report = PackingReport()
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        fetch_labels(ctx, report)
+    counts = ctx.repo.label_status_counts()
+    return dg.MaterializeResult(
+        metadata={
+            "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
+            "labels_by_status": dg.MetadataValue.json(counts),
+            "labels_pending": counts.get("pending", 0),
+        }
+    )
+
+
+def _asked(context: dg.AssetExecutionContext, job: str) -> bool:
+    return context.run.job_name == job
+
+
+@dg.asset(
+    key=["orders", "acts"],
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    deps=[labels],
+    retry_policy=OZON_RETRY,
+    output_required=False,
+    description="Handover acts per warehouse: created at the cut-off (orders_handover), "
+    "documents and barcode to Infor when ready; postings left out carried to the next.",
+)
+def acts(
+    context: dg.AssetExecutionContext,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> Iterator[dg.MaterializeResult]:
+    """Handover acts per warehouse, created at the cut-off; documents to Infor when ready."""
+    report = HandoverReport()
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        forming = ctx.repo.acts(["forming"])
+        if not forming and not _asked(context, ORDERS_HANDOVER_JOB):
+            return
+        finish_acts(ctx, report)
+        if _asked(context, ORDERS_HANDOVER_JOB):
+            create_acts(ctx, report)
+    yield dg.MaterializeResult(
+        metadata={
+            "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
+            "refused_by_warehouse": dg.MetadataValue.json(
+                {str(k): v for k, v in report.refusals.items()}
+            ),
+            "acts_forming": len(ctx.repo.acts(["forming"])),
+            "cutoff_local_by_warehouse": dg.MetadataValue.json(
+                {str(k): v for k, v in report.cutoffs.items()}
+            ),
+        }
+    )
+
+
+@dg.asset(
+    key=["orders", "returns"],
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    retry_policy=OZON_RETRY,
+    output_required=False,
+    description="FBS returns read from /v1/returns/list (orders_returns), matched to postings "
+    "and announced to Infor, closed by Infor's receipt.",
+)
+def returns(
+    context: dg.AssetExecutionContext,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> Iterator[dg.MaterializeResult]:
+    """FBS returns from Ozon, matched to postings, announced to Infor, closed by its receipt."""
+    if not _asked(context, ORDERS_RETURNS_JOB):
+        return
+    report = HandoverReport()
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        poll_returns(ctx, report)
+    rows = ctx.repo.returns()
+    by_status: dict[str, int] = {}
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+    yield dg.MaterializeResult(
+        metadata={
+            "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
+            "returns_by_status": dg.MetadataValue.json(by_status),
+            "unmatched": sum(1 for r in rows if not r["matched"]),
+        }
+    )
+
+
+orders_handover_job = dg.define_asset_job(
+    ORDERS_HANDOVER_JOB,
+    selection=dg.AssetSelection.assets(acts),
+    description="Acts for every warehouse with packed postings; documents to Infor.",
+)
+orders_returns_job = dg.define_asset_job(
+    ORDERS_RETURNS_JOB,
+    selection=dg.AssetSelection.assets(returns),
+    description="Poll Ozon's returns into the store and announce them to Infor.",
+)
