@@ -119,8 +119,8 @@ def run_demo(*, skus: int, seed: int, workdir: Path, time_factor: float) -> None
         _print(second)
         third = run_sync(stack, instance, "nothing changed")
         _print(third)
+        run_catalog_demo(stack, instance, workdir)  # syncs a snapshot of its own, new cards
         _skip_synced_snapshot_in_sensor(stack, instance)
-        run_catalog_demo(stack, instance, workdir)
 
         from novex_cli.demo_orders import run_orders_day
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 import dagster as dg
+import polars as pl
 
 from novex_assets.definitions import build_definitions
 from novex_cli.stack import LocalStack
@@ -95,7 +96,13 @@ def _orders(stack: LocalStack, count: int, seed: int) -> list[PlaceOrder]:
     frame = source.read_stock_snapshot(ref).frame
     site_map = stack.settings.site_to_warehouse()
     store = Store(stack.store_url)
-    known = set(store.inventory.products().filter("ozon_enabled")["offer_id"].to_list())
+    # Buyers can only order what has a card on Ozon (new cards of the catalog part may not).
+    products = store.inventory.products()
+    known = set(
+        products.filter(pl.col("ozon_enabled") & pl.col("ozon_sku").is_not_null())[
+            "offer_id"
+        ].to_list()
+    )
     store.dispose()
     offers: dict[int, list[str]] = {}
     for offer, site, on_hand, allocated in frame.select(
