@@ -353,3 +353,6 @@ def run_bench(
         f"chain 1 {c['chain1_per_min']}/min, chain 2 {c['chain2_per_min']}/min, "
         f"labels {c['labels_per_min']}/min; {c['rejected_by_limit']} requests rejected |"
     )
+    from novex_cli.bench_latency import run_latency_bench, table_row
+
+    click.echo(table_row(run_latency_bench(workdir)))

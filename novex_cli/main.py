@@ -130,6 +130,7 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
 )
 @click.option("--push-only", is_flag=True, help="Only (c), the push receiver's ack latency.")
 @click.option("--catalog-only", is_flag=True, help="Only the catalog measures.")
+@click.option("--latency-only", is_flag=True, help="Only (g), a push's way to Infor's outbox.")
 @click.option(
     "--orders", default=1000, show_default=True, help="Postings through the order chains."
 )
@@ -142,9 +143,10 @@ def bench(
     hung_rate: float,
     push_only: bool,
     catalog_only: bool,
+    latency_only: bool,
     orders: int,
 ) -> None:
-    """Measure the stock sweep, the local cycle, push acks, the catalog and the order chains."""
+    """Measure stock sweeps, the local cycle, push acks, the catalog, order chains, latency."""
     if push_only:
         from novex_cli.bench_push import run_push_bench, table_rows
 
@@ -155,6 +157,12 @@ def bench(
         from novex_cli.bench_catalog import run_catalog_bench
 
         run_catalog_bench(skus=skus, big=big, workdir=workdir)
+        return
+    if latency_only:
+        from novex_cli.bench_latency import run_latency_bench, table_row
+
+        row = table_row(run_latency_bench(workdir))
+        click.echo("\n| measure | value |\n|---|---|\n" + row)
         return
     from novex_cli.bench import run_bench
 
