@@ -110,10 +110,12 @@ def accept_new_posting(
     notice = _notice(ctx, posting, warehouse_id)
     name = ctx.infor.send(notice_name(number), notice)
     ctx.repo.record_document("out", "shipment_notice", name, posting_number=number, status="sent")
-    ctx.repo.update_posting(number, stage="notified")
     ctx.repo.save_shipment(
         number, warehouse_id=warehouse_id, pack_by=posting.shipment_date, status="awaiting_packing"
     )
+    # The stage moves last: a run killed before it leaves the posting `accepted`, and the next
+    # run redoes the notice and its records; once `notified`, everything above is in place.
+    ctx.repo.update_posting(number, stage="notified")
     report.add("notified")
     return "notified"
 
