@@ -390,20 +390,24 @@ def _shipped(ctx: OrdersContext, number: str, results: list[str], report: Packin
             parent_posting_number=None if result == number else number,
         )
         ctx.repo.replace_lines(row, box_items, reservations)
+    ctx.repo.want_labels(results, now + ctx.ozon_seconds(ctx.settings.orders.label_delay_s))
+    # Last: until the shipment says shipped, a run killed above is finished by the next one
+    # (`resume_unconfirmed` reads the posting on Ozon and records it again, idempotently).
     ctx.repo.save_shipment(
         number, warehouse_id=parent["warehouse_id"], status="shipped", shipped_at=now
     )
-    ctx.repo.want_labels(results, now + ctx.ozon_seconds(ctx.settings.orders.label_delay_s))
     report.add("shipped")
     return "shipped"
 
 
 def resume_unconfirmed(ctx: OrdersContext, report: PackingReport) -> None:
-    """Ship requests a previous run left unanswered (timeout, crash): read the state first."""
-    for posting in ctx.repo.by_stage(["packing"]):
-        shipment = ctx.repo.shipment(posting["posting_number"]) or {}
-        if shipment.get("status") == "ship_requested":
-            resolve_ship(ctx, posting["posting_number"], report)
+    """Ship requests a previous run left unanswered (timeout, crash): read the state first.
+
+    By the shipment's status, whatever the posting's stage: a run killed while recording the
+    result may already have moved the posting to ``shipped``.
+    """
+    for number in ctx.repo.shipments_with_status("ship_requested"):
+        resolve_ship(ctx, number, report)
 
 
 def fetch_labels(ctx: OrdersContext, report: PackingReport) -> None:

@@ -263,6 +263,17 @@ class OrdersRepo:
             row = conn.execute(sa.select(s).where(s.c.posting_number == number)).mappings().first()
         return dict(row) if row else None
 
+    def shipments_with_status(self, status: str) -> list[str]:
+        """Posting numbers whose shipment record has this status, oldest first."""
+        s = t.shipments
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(s.c.posting_number)
+                .where(s.c.status == status)
+                .order_by(s.c.updated_at, s.c.posting_number)
+            )
+            return [str(r[0]) for r in rows]
+
     def save_shipment(self, number: str, **values: Any) -> None:
         """Create a posting's shipment record or update the given fields of the known one."""
         s = t.shipments

@@ -19,20 +19,30 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
 import sqlalchemy as sa
 
 from novex_assets.definitions import build_definitions
+from novex_assets.orders.context import OrdersContext
+from novex_assets.orders.flow import handle_messages
+from novex_assets.orders.packing import PackingReport, accept_packing
+from novex_assets.orders.stockbook import StockBook
 from novex_assets.run_monitoring import fail_dead_runs
 from novex_cli.stack import LocalStack
 from ozon_sandbox.admin import SeedStock
 from ozon_sandbox.config import FaultSettings
+from resources.ozon import OzonClient
 from resources.ozon.constants import POSTING_GET, POSTING_SHIP
-from resources.sources.files import FileDropSap
+from resources.sources.files import FileDropInfor, FileDropSap
+from resources.sources.infor_documents import PackingDocument
 from resources.store import tables as t
+from resources.store.orders import OrdersRepo
 from resources.store_resource import StoreResource, open_store
 from sample_data.infor_orders import InforSimulator
 from sensors.orders_inbox import SENSOR_NAME
@@ -81,7 +91,10 @@ def _stocked(stack: LocalStack, count: int) -> list[tuple[int, str]]:
     offers = stocked_offers(stack, warehouse.infor_site, minimum=20)[:10]
     stack.server.admin.seed_stocks(
         stack.client_id,
-        [SeedStock(offer_id=o, warehouse_id=warehouse.ozon_warehouse_id, present=50) for o in offers],
+        [
+            SeedStock(offer_id=o, warehouse_id=warehouse.ozon_warehouse_id, present=50)
+            for o in offers
+        ],
     )
     return [(warehouse.ozon_warehouse_id, offers[n % len(offers)]) for n in range(count)]
 
@@ -113,7 +126,9 @@ def _kill_when(worker: subprocess.Popen, ready: Callable[[], bool], timeout: flo
         while not ready():
             if worker.poll() is not None:
                 err = worker.stderr.read().decode()[-3000:] if worker.stderr else ""
-                raise AssertionError(f"the run ended before the kill point (rc {worker.poll()})\n{err}")
+                raise AssertionError(
+                    f"the run ended before the kill point (rc {worker.poll()})\n{err}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError("the run never reached the kill point")
             time.sleep(0.01)
@@ -148,8 +163,10 @@ def test_a_run_killed_in_chain_1_is_finished_by_the_next_without_a_second_notice
     sensor = defs.resolve_sensor_def(SENSOR_NAME)
     store = StoreResource(url=stack.store_url)
 
-    def tick(cursor: str | None) -> dg.SensorResult | dg.SkipReason:
-        context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"store": store})
+    def tick(cursor: str | None) -> Any:
+        context = dg.build_sensor_context(
+            instance=instance, cursor=cursor, resources={"store": store}
+        )
         return sensor(context)
 
     first = tick(None)
@@ -168,7 +185,8 @@ def test_a_run_killed_in_chain_1_is_finished_by_the_next_without_a_second_notice
     waiting = tick(first.cursor)
     assert isinstance(waiting, dg.SkipReason) and "still in flight" in (waiting.skip_message or "")
     (killed,) = fail_dead_runs(instance)
-    assert instance.get_run_by_id(killed).status == dg.DagsterRunStatus.FAILURE
+    failed = instance.get_run_by_id(killed)
+    assert failed is not None and failed.status == dg.DagsterRunStatus.FAILURE
 
     stack.server.admin.clear_faults(stack.client_id)
     retry = tick(first.cursor)
@@ -269,3 +287,156 @@ def test_a_run_killed_during_the_ship_call_ships_each_posting_once(
     infor_inbox = stack.data_dir / "infor" / "inbox"
     assert not _visible(infor_inbox, "*.json")
     assert not _visible(infor_inbox / "failed", "*")
+
+
+# --- Every write of the chains, a crash right there, then the next run ---------------------
+# A SIGKILL lands wherever it lands; these die at each step on purpose (a BaseException, which
+# nothing in the flow catches, raised around one store write) so every window is covered.
+
+
+class _Killed(BaseException):
+    """The process dies here."""
+
+
+def _die_at(
+    mp: pytest.MonkeyPatch,
+    cls: type,
+    method: str,
+    when: Callable[[tuple, dict], bool],
+    *,
+    before: bool = False,
+) -> None:
+    original = getattr(cls, method)
+    fired: list[bool] = []
+
+    def dying(self, *args, **kwargs):
+        hit = not fired and when(args, kwargs)
+        if hit and before:
+            fired.append(True)
+            raise _Killed(method)
+        value = original(self, *args, **kwargs)
+        if hit:
+            fired.append(True)
+            raise _Killed(method)
+        return value
+
+    mp.setattr(cls, method, dying)
+
+
+def _ctx(stack: LocalStack, client: OzonClient) -> OrdersContext:
+    return OrdersContext(
+        client=client,
+        repo=orders_repo(stack),
+        infor=FileDropInfor(stack.data_dir).documents(),
+        settings=stack.settings,
+    )
+
+
+def _book(stack: LocalStack, repo: OrdersRepo) -> StockBook:
+    source = FileDropInfor(stack.data_dir)
+    ref = source.latest_stock_snapshot()
+    assert ref is not None
+    taken = ref.taken_at.replace(tzinfo=UTC) if ref.taken_at else None
+    offers = set(open_store(stack.store_url).inventory.products()["offer_id"].to_list())
+    return StockBook.build(
+        source.read_stock_snapshot(ref).frame, taken, repo, stack.settings, offers
+    )
+
+
+CHAIN_1_DEATHS: list[tuple[str, Callable[[str, tuple, dict], bool]]] = [
+    ("save_posting", lambda n, a, k: a[0]["posting_number"] == n),
+    ("record_document", lambda n, a, k: a[1] == "shipment_notice" and k["posting_number"] == n),
+    ("save_shipment", lambda n, a, k: a[0] == n and k.get("status") == "awaiting_packing"),
+    ("update_posting", lambda n, a, k: a[0] == n and k.get("stage") == "notified"),
+]
+
+
+def test_chain_1_killed_after_any_of_its_writes_ends_in_one_notice_per_posting(
+    stack: LocalStack,
+) -> None:
+    slots = _stocked(stack, len(CHAIN_1_DEATHS) + 1)
+    numbers = [place(stack, w, (offer, 1, False)) for w, offer in slots]
+    deliver_pushes(stack, seen=set())
+    inbox = open_store(stack.store_url).inbox
+    repo = orders_repo(stack)
+    with OzonClient(
+        stack.server.url, stack.client_id, stack.api_key, time_scale=stack.time_factor
+    ) as client:
+        ctx = _ctx(stack, client)
+        for number, (method, when) in zip(numbers, CHAIN_1_DEATHS, strict=False):
+            messages = [m for m in inbox.pending() if m.posting_number == number]
+            with pytest.MonkeyPatch.context() as mp:
+                _die_at(mp, OrdersRepo, method, partial(when, number))
+                with pytest.raises(_Killed):
+                    handle_messages(ctx, messages, inbox, lambda: _book(stack, repo))
+    assert run_job(stack, "orders_process").success
+
+    assert {p["posting_number"] for p in repo.by_stage(["notified"])} == set(numbers)
+    assert sorted(p.name for p in _visible(outbox(stack), "notice_*.json")) == sorted(
+        f"notice_{n}.json" for n in numbers
+    )
+    sent = [d["posting_number"] for d in repo.documents("out") if d["kind"] == "shipment_notice"]
+    assert Counter(sent) == Counter(numbers)
+    for number in numbers:
+        assert repo.shipment(number)["status"] == "awaiting_packing"
+        assert repo.shipment(number)["pack_by"] is not None
+    assert _table_counts(stack, t.order_reservations) == Counter(numbers)
+    assert inbox.lag().counts.get("pending", 0) == 0 and not inbox.rows("failed")
+
+
+CHAIN_2_DEATHS: list[tuple[str, Callable[[str, tuple, dict], bool], bool]] = [
+    # Ozon packed the posting; not even the resulting posting numbers were recorded.
+    (
+        "save_boxes",
+        lambda n, a, k: a[0] == n and any(b.get("result_posting_number") for b in a[1]),
+        True,
+    ),
+    # The posting itself recorded as shipped, the box split off into a new posting not yet.
+    ("replace_lines", lambda n, a, k: a[0]["posting_number"] == n, False),
+    # Everything but the shipment's own status.
+    ("want_labels", lambda n, a, k: n in a[0], False),
+]
+
+
+def test_chain_2_killed_after_ozon_packed_is_finished_without_a_second_ship_call(
+    stack: LocalStack,
+) -> None:
+    slots = _stocked(stack, len(CHAIN_2_DEATHS))
+    # Two units, one per box: every posting is split into two on Ozon.
+    numbers = [place(stack, w, (offer, 2, False)) for w, offer in slots]
+    deliver_pushes(stack, seen=set())
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_job(stack, "orders_process", instance).success
+    InforSimulator(stack.data_dir, box_units=1).pack()
+    repo = orders_repo(stack)
+    with OzonClient(
+        stack.server.url, stack.client_id, stack.api_key, time_scale=stack.time_factor
+    ) as client:
+        ctx = _ctx(stack, client)
+        refs = {ref.name: ref for ref in ctx.infor.pending()}
+        for number, (method, when, before) in zip(numbers, CHAIN_2_DEATHS, strict=True):
+            ref = refs[f"packing_{number}.json"]
+            doc = ctx.infor.read(ref).document
+            assert isinstance(doc, PackingDocument)
+            with pytest.MonkeyPatch.context() as mp:
+                _die_at(mp, OrdersRepo, method, partial(when, number), before=before)
+                with pytest.raises(_Killed):
+                    accept_packing(ctx, doc, ref.name, PackingReport())
+            assert repo.shipment(number)["status"] == "ship_requested"
+    admin = stack.server.admin
+    assert admin.requests(stack.client_id).methods[POSTING_SHIP].requests == len(numbers)
+    assert run_job(stack, "orders_process", instance).success
+
+    on_ozon = admin.postings(stack.client_id)
+    for number in numbers:
+        assert repo.shipment(number)["status"] == "shipped"
+        (child,) = [n for n, p in on_ozon.items() if p.parent_posting_number == number]
+        assert [b["result_posting_number"] for b in repo.boxes(number)] == [number, child]
+        for result in (number, child):
+            assert repo.posting(result)["stage"] == "shipped"
+            assert [i["quantity"] for i in repo.items(result)] == [1]
+    labels = _table_counts(stack, t.posting_labels)
+    assert labels == Counter(list(on_ozon)), "each resulting posting waits for one label"
+    ship = admin.requests(stack.client_id).methods[POSTING_SHIP]
+    assert ship.requests == len(numbers) and ship.statuses == {"200": len(numbers)}
+    assert _table_counts(stack, t.postings) == Counter(list(on_ozon))
