@@ -4,9 +4,11 @@ document → ship → label to Infor, with refusals, cancellations, repeats and 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import dagster as dg
+import pytest
 
 from novex_cli.stack import LocalStack
 from sample_data.infor_orders import InforSimulator
@@ -37,7 +39,14 @@ def _until(stack, instance, done, tries: int = 8):
     raise AssertionError("flow did not settle")
 
 
-def test_new_posting_to_label_at_infor_with_a_split_and_a_refusal(stack: LocalStack) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_new_posting_to_label_at_infor_with_a_split_and_a_refusal(
+    stack: LocalStack, backend: str, request: pytest.FixtureRequest
+) -> None:
+    if backend == "postgres":  # the same chains with the store on PostgreSQL
+        stack = dataclasses.replace(stack, store_url=request.getfixturevalue("pg_url"))
     instance = dg.DagsterInstance.ephemeral()
     assert run_job(stack, "inventory_sync", instance).success
     warehouse = stack.settings.warehouses[0]
