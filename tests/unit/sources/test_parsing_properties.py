@@ -98,7 +98,10 @@ def _fault(draw: st.DrawFn, line: str, sep: str) -> str:
     elif kind == "garbage":
         return draw(st.text(alphabet='\x01\x02\x7f;,"abc€', min_size=1, max_size=30)) + "\x01"
     elif kind == "cut_line":
-        return line[: draw(st.integers(1, len(line) - 1))]
+        # Cut before the last field starts: a line cut inside its last number ("10;10" → "10;1")
+        # is a well-formed row no parser can tell from the truth.
+        last_field = len(sep.join(fields[:3]))
+        return line[: draw(st.integers(1, last_field))]
     return sep.join(fields)
 
 
