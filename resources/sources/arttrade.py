@@ -28,7 +28,7 @@ import polars as pl
 from resources.sources import parsing
 from resources.sources.base import ArtTradeSource
 from resources.sources.errors import SourceFileError
-from resources.sources.files import newest_named, visible_files
+from resources.sources.files import file_version, newest_named, visible_files
 from resources.sources.lines import quote
 from resources.sources.models import (
     CHARACTERISTICS_SCHEMA,
@@ -163,6 +163,10 @@ class FileDropArtTrade(ArtTradeSource):
     def current_files(self) -> list[str]:
         """Names of the two exports in force (those present)."""
         return [p.name for p in (self.content_file(), self.characteristics_file()) if p]
+
+    def current_versions(self) -> list[str]:
+        """The two exports in force as `name@mtime_ns:size` (a rewrite is a new version)."""
+        return [file_version(p) for p in (self.content_file(), self.characteristics_file()) if p]
 
     def read_content(self) -> ContentBatch:
         """Both exports; raises SourceFileError when no content export has been dropped."""

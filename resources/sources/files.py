@@ -64,6 +64,12 @@ def _modified_at(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
+def file_version(path: Path) -> str:
+    """`name@mtime_ns:size`: changes when a file is rewritten under the same name."""
+    stat = path.stat()
+    return f"{path.name}@{stat.st_mtime_ns}:{stat.st_size}"
+
+
 def visible_files(directory: Path) -> list[Path]:
     """Files in a drop folder; hidden ones (".x.csv.tmp") are writers' temporaries."""
     if not directory.is_dir():
@@ -102,6 +108,11 @@ class FileDropSap(SapSource):
         """The name of the assortment export in force (none before the first drop)."""
         path = self.current_file()
         return [path.name] if path else []
+
+    def current_versions(self) -> list[str]:
+        """The assortment export in force as `name@mtime_ns:size` (a rewrite is a new version)."""
+        path = self.current_file()
+        return [file_version(path)] if path else []
 
     def read_assortment(self) -> SourceBatch:
         """The current assortment; raises SourceFileError when none has been dropped."""
