@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import polars as pl
@@ -26,6 +27,9 @@ from resources.store.store import Store
 from resources.store_resource import StoreResource, open_store
 from tests.support import catalog_cards as cc
 from tests.support.sandbox import API_KEY, CLIENT_ID, FAST_TIME_FACTOR, sandbox  # noqa: F401
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parents[2]
 ASSETS = [
@@ -104,6 +108,14 @@ def world(
     yield sandbox, store, resources
 
 
+SEARCH_PATH = "/v1/description-category/attribute/values/search"
+
+
+def _requests(server: SandboxServer, path: str) -> int:
+    counters = server.admin.requests(CLIENT_ID).methods.get(path)
+    return 0 if counters is None else counters.requests
+
+
 def _run(resources: dict[str, object], instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     return dg.materialize(ASSETS, resources=resources, instance=instance, raise_on_error=False)
 
@@ -135,10 +147,13 @@ def test_catalog_path_end_to_end(world: tuple[SandboxServer, Store, dict[str, ob
     assert exports["P6"]["state"] == "failed"
     assert json.loads(exports["P6"]["errors"])[0]["code"] == "Incorrect_density"
 
+    searched = _requests(server, SEARCH_PATH)
+    assert searched >= 1, "Brand is matched through Ozon's search"
     # Ozon's moderators decide after an hour of sandbox time.
     server.admin.advance(3_700)
     second = _run(resources, instance)
     assert second.success
+    assert _requests(server, SEARCH_PATH) == searched, "the brand answers are cached"
     second_export = _meta(second, ea.CARD_EXPORT)
     # P6 is not sent again: Ozon refused exactly this card; it waits for a fix in SAP.
     assert second_export["sent"] == 0 and second_export["refused_unchanged"] == 1
@@ -185,30 +200,65 @@ def test_catalog_path_end_to_end(world: tuple[SandboxServer, Store, dict[str, ob
 def test_template_values_on_ozon_survive_the_merge(
     world: tuple[SandboxServer, Store, dict[str, object]],
 ) -> None:
+    from resources.ozon.models.product_import import ImportItem
+
     server, store, resources = world
     instance = dg.DagsterInstance.ephemeral()
     assert _run(resources, instance).success
     server.admin.advance(3_700)
-    # Staff change the model name in Ozon's template (attribute 9048: template wins).
     client = OzonClient(server.url, CLIENT_ID, API_KEY, time_scale=FAST_TIME_FACTOR)
     with client:
+        # Staff edit P1 in Ozon's template: the model name (9048, template_wins in
+        # card_fields.yaml) and the hair type (22236, Art-Trade's, no template_wins).
         card = json.loads(store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["card"][0])
         for attribute in card["attributes"]:
             if attribute["id"] == 9048:
                 attribute["values"] = [{"dictionary_value_id": 0, "value": "Модель из шаблона"}]
-        from resources.ozon.models.product_import import ImportItem
+            if attribute["id"] == 22236:
+                attribute["values"] = [{"dictionary_value_id": 970584103, "value": "сухие"}]
+        client.products.wait_for_import(client.products.import_([ImportItem.model_validate(card)]))
 
-        tasks = client.products.import_([ImportItem.model_validate(card)])
-        client.products.wait_for_import(tasks)
-    second = _run(resources, instance)
-    assert second.success
-    merged = json.loads(store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["card"][0])
-    model_name = next(a for a in merged["attributes"] if a["id"] == 9048)["values"][0]["value"]
-    assert model_name == "Модель из шаблона"
-    provenance = json.loads(
-        store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["provenance"][0]
-    )
-    assert provenance["attributes"]["9048"] == "ozon"
+        # Then both Novex systems change P1: Art-Trade its name, SAP its weight.
+        renamed = "Шампунь Nivea P1 обновлённый 250 мл"
+        contents = [cc.content("P1", name=renamed)] + [
+            cc.content(o) for o in ("P2", "P3", "P4", "P6")
+        ]
+        contents.append(cc.content("P5", name="Шампунь Nivea реплика 250 мл"))
+        chars = [c for o in ("P1", "P3", "P5", "P6") for c in cc.shampoo_characteristics(o)]
+        chars += cc.shampoo_characteristics("P2", hair="Сухие")
+        chars += cc.shampoo_characteristics("P4", hair="кудрявые")
+        cc.set_arttrade(store, contents, chars)
+        products = [cc.product("P1", weight_g=450.0)]
+        products += [cc.product(f"P{i}") for i in range(2, 6)]
+        products.append(
+            cc.product("P6", weight_g=1.0, length_mm=200.0, width_mm=200.0, height_mm=200.0)
+        )
+        products.append(cc.product("P7", category_code=cc.UNMAPPED_CODE))
+        cc.set_products(store, products)
+
+        second = _run(resources, instance)
+        assert second.success
+        row = store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")
+        merged = json.loads(row["card"][0])
+        values = {a["id"]: a["values"][0] for a in merged["attributes"]}
+        provenance = json.loads(row["provenance"][0])
+        # The protected template value stays; everything the systems own follows them.
+        assert values[9048]["value"] == "Модель из шаблона"
+        assert provenance["attributes"]["9048"] == "ozon"
+        assert merged["name"] == renamed and merged["weight"] == 450
+        assert values[22236]["value"] == "для всех типов"
+        assert provenance["attributes"]["22236"] == "arttrade"
+        # The update went to Ozon as a whole card and did not wipe staff's template work.
+        assert (
+            "P1"
+            in store.catalog_cards.exports()
+            .filter(pl.col("sent_at") == pl.col("sent_at").max())["offer_id"]
+            .to_list()
+        )
+        on_ozon = next(iter(client.products.info_attributes(offer_ids=["P1"])))
+        model_name = on_ozon.attribute(9048)
+        assert model_name is not None and model_name.values[0].value == "Модель из шаблона"
+        assert on_ozon.name == renamed
 
 
 def test_failing_share_jump_blocks_the_export(
@@ -301,7 +351,9 @@ def _report_rows(result: dg.ExecuteInProcessResult, reason: str) -> list[list[st
 
 
 def test_ozon_changing_its_model_flags_only_the_cards_it_hits_until_they_pass_again(
-    world: tuple[SandboxServer, Store, dict[str, object]], tmp_path: Path
+    world: tuple[SandboxServer, Store, dict[str, object]],
+    tmp_path: Path,
+    chromium_browser: Browser,
 ) -> None:
     from ozon_sandbox.catalog_seed.edits import CatalogEdit
 
@@ -345,6 +397,18 @@ def test_ozon_changing_its_model_flags_only_the_cards_it_hits_until_they_pass_ag
     assert {r[5] for r in drift} == {"Art-Trade"}
     assert all("в Art-Trade" in r[6] for r in drift)
     assert any("«Аромат»" in r[6] for r in drift if r[3] == "required_added")
+
+    # What staff see: the report of the run, in a real browser.
+    page = chromium_browser.new_page()
+    try:
+        page.goto(Path(str(_meta(second, ea.CATALOG_REPORT)["report"])).resolve().as_uri())
+        row = page.locator("tbody tr", has_text="value_withdrawn").locator("td")
+        texts = row.all_inner_texts()
+        assert texts[0] == "P2" and "«сухие»" in texts[4] and texts[5] == "Art-Trade"
+        assert texts[6].startswith("Заменить значение характеристики «Тип волос» в Art-Trade")
+        assert page.locator("tbody tr", has_text="required_added").count() == 5
+    finally:
+        page.close()
 
     # Nothing fixed yet: another run, another report, the same flags.
     third = _run(resources, instance)

@@ -191,6 +191,26 @@ def test_report_renders_in_a_real_browser(chromium_browser: Browser, tmp_path: P
         assert "Заблокировано SKU" in text
         for expected in ("A1", "A6", "сопоставление категорий", "Исправить данные товара в SAP"):
             assert expected in text
+        # Each blocker is one table row whose cells say who fixes what, and how.
+        cells = page.locator("tbody tr", has_text="missing_dimension").locator("td")
+        assert cells.all_inner_texts() == [
+            "A3",
+            "Шампунь A3",
+            "Ошибка импорта Ozon",
+            "missing_dimension",
+            "Не указаны размер и вес",
+            "SAP",
+            "Исправить данные товара в SAP",
+        ]
+        drift = page.locator("tbody tr", has_text="required_added").locator("td")
+        texts = drift.all_inner_texts()
+        assert texts[0] == "A7" and texts[2] == "Изменился справочник Ozon"
+        assert texts[5:] == [
+            "Art-Trade",
+            "Заполнить характеристику «Страна-изготовитель» в Art-Trade",
+        ]
+        owners = page.locator("tr", has_text="шаблон Ozon").first.locator("td").all_inner_texts()
+        assert owners[:2] == ["шаблон Ozon", "1"]
         # The trend chart is drawn: one polyline per series, a point per run.
         assert page.locator("svg polyline").count() == 2
         assert page.locator("svg circle").count() == 8
