@@ -94,6 +94,7 @@ def _method_endpoint(
             clock=sandbox.clock,
             now=now,
             now_dt=sandbox.clock.now(),
+            shared=sandbox.shared,
         )
         try:
             raw = await request.body()
@@ -158,6 +159,7 @@ def _admin_endpoint(
             clock=sandbox.clock,
             now=sandbox.clock.monotonic(),
             now_dt=sandbox.clock.now(),
+            shared=sandbox.shared,
         )
         try:
             run_ticks(ctx, DOMAIN_MODULES)

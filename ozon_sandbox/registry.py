@@ -19,14 +19,18 @@ from starlette.responses import Response
 
 from ozon_sandbox.clock import SandboxClock
 from ozon_sandbox.limits import AccountLimiter
-from ozon_sandbox.state import AccountState
+from ozon_sandbox.state import AccountState, SharedState
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
 
 
 @dataclass
 class MethodContext:
-    """What a handler may use: the caller's account, sandbox time, and per-item error tally."""
+    """What a handler may use: the caller's account, sandbox time, and per-item error tally.
+
+    `shared` is what is Ozon's rather than the seller's (the category model is the same for
+    every seller), kept once per sandbox.
+    """
 
     client_id: str
     state: AccountState
@@ -36,6 +40,7 @@ class MethodContext:
     now_dt: datetime
     items: int = 0
     item_errors: Counter[str] = field(default_factory=Counter)
+    shared: SharedState = field(default_factory=SharedState)
 
     def count_items(self, count: int) -> None:
         """Record how many items this batch call carried."""

@@ -7,6 +7,7 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -15,7 +16,7 @@ from ozon_sandbox.config import FaultSettings, SandboxConfig
 from ozon_sandbox.faults import FaultInjector
 from ozon_sandbox.limits import AccountLimiter
 from ozon_sandbox.requestlog import RequestLog
-from ozon_sandbox.state import AccountSnapshot, AccountState
+from ozon_sandbox.state import AccountSnapshot, AccountState, SharedState
 
 SNAPSHOT_VERSION = 1
 
@@ -26,6 +27,8 @@ class SandboxSnapshot(BaseModel):
     version: int = SNAPSHOT_VERSION
     saved_at: datetime
     accounts: list[AccountSnapshot] = Field(default_factory=list)
+    # Ozon's own state, the same for every account (its catalog edits); absent in older files.
+    shared: dict[str, Any] = Field(default_factory=dict)
 
 
 class Account:
@@ -51,6 +54,7 @@ class Sandbox:
         self.config = config
         self.clock = SandboxClock(config.time_factor, start=DEFAULT_EPOCH)
         self.log = RequestLog()
+        self.shared = SharedState()
         self.accounts: dict[str, Account] = {}
         for client_id, api_key in config.accounts.items():
             self.add_account(client_id, api_key)
@@ -73,6 +77,7 @@ class Sandbox:
             self.accounts[cid] = Account(cid, old.api_key, self.config.seed, self.config.faults)
             self.log.clear(cid)
         if client_id is None:
+            self.shared = SharedState()
             # Accounts added through the admin surface go back to the configured set.
             for cid in [c for c in self.accounts if c not in self.config.accounts]:
                 del self.accounts[cid]
@@ -86,12 +91,14 @@ class Sandbox:
                 a.state.to_snapshot(a.client_id, a.api_key, a.faults.settings)
                 for a in self.accounts.values()
             ],
+            shared=self.shared.to_snapshot(),
         )
 
     def restore(self, snapshot: SandboxSnapshot) -> None:
         """Load accounts from a snapshot; keys from the configuration win over saved ones."""
         # Sandbox time continues from where the saved run stopped.
         self.clock = SandboxClock(self.config.time_factor, start=snapshot.saved_at)
+        self.shared = SharedState(snapshot.shared)
         for saved in snapshot.accounts:
             configured = self.config.accounts.get(saved.client_id)
             account = self.add_account(saved.client_id, configured or saved.api_key)

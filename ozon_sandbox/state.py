@@ -360,6 +360,35 @@ class AccountState:
         return state
 
 
+class SharedState:
+    """State that is Ozon's and the same for every seller (the category model's edits).
+
+    Domains work as on an account (`domain(model)`, keyed by the model's qualified name), so
+    a domain module chooses per call whether a thing is the seller's or Ozon's.
+    """
+
+    def __init__(self, raw: dict[str, Any] | None = None) -> None:
+        self._domains: dict[str, BaseModel] = {}
+        self._raw_domains: dict[str, Any] = dict(raw or {})
+
+    def domain(self, model: type[D]) -> D:
+        """The sandbox-wide state of one domain, created on first use."""
+        key = f"{model.__module__}.{model.__qualname__}"
+        current = self._domains.get(key)
+        if current is None:
+            raw = self._raw_domains.pop(key, None)
+            current = model() if raw is None else model.model_validate(raw)
+            self._domains[key] = current
+        return current  # type: ignore[return-value]
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """Plain JSON of every domain, for the sandbox snapshot."""
+        return {
+            **self._raw_domains,
+            **{k: v.model_dump(mode="json") for k, v in self._domains.items()},
+        }
+
+
 def parse_money(value: str) -> Decimal | None:
     """Ozon's decimal-string money ("1448", "99.90"); None when it is not a number."""
     try:

@@ -211,13 +211,17 @@ class SandboxAdmin:
         )
 
     def edit_catalog(self, client_id: str, edits: list[CatalogEdit]) -> list[CatalogEdit]:
-        """Change Ozon's catalog as this account sees it (rename, retire, require, withdraw)."""
+        """Change Ozon's catalog (rename, retire, require, withdraw), for every account.
+
+        The category model is the same for all sellers; `client_id` is only the account whose
+        admin path carries the call.
+        """
         body = {"edits": [e.model_dump(exclude_none=True) for e in edits]}
         reply = self._send("POST", f"{self._account(client_id)}/catalog/edits", body)
         return CatalogEdits.model_validate(reply).edits
 
     def reset_catalog_edits(self, client_id: str) -> None:
-        """Back to the seeded catalog."""
+        """Back to the seeded catalog, for every account."""
         self._send("POST", f"{self._account(client_id)}/catalog/edits/reset")
 
     def moderate(

@@ -86,7 +86,7 @@ class ReportInputs:
     exports: pl.DataFrame  # card_exports
     moderation: pl.DataFrame  # card_moderation
     mapping: pl.DataFrame  # category_mapping rows (all statuses)
-    drift: pl.DataFrame  # ozon_attribute_changes since the previous report
+    drift: pl.DataFrame  # open card_drift_flags (cards hit by changes in Ozon's model)
     attribute_names: dict[int, str]
 
 
@@ -169,7 +169,7 @@ def collect_blockers(inputs: ReportInputs, rules: CardFieldRules) -> pl.DataFram
             detail = r.get("message") or "отклонена модерацией Ozon"
             rows.append((offer_id, REASONS["declined"], code, detail, owner, _rows(owner)))
     rows += _mapping_rows(inputs)
-    rows += _drift_rows(inputs)
+    rows += _drift_rows(inputs, rules)
     frame = pl.DataFrame(
         rows,
         schema={k: v for k, v in BLOCKER_SCHEMA.items() if k != "name"},
@@ -204,46 +204,49 @@ def _mapping_rows(inputs: ReportInputs) -> list[tuple[str, str, str, str, str, s
     return rows
 
 
-def _drift_rows(inputs: ReportInputs) -> list[tuple[str, str, str, str, str, str]]:
+# Where each owner makes a drift fix, for the action text.
+DRIFT_WHERE = {
+    SAP: "в SAP",
+    ARTTRADE: "в Art-Trade",
+    TEMPLATE: "в шаблоне Ozon (личный кабинет)",
+    MAPPING: "через сопоставление категорий (config/category_mapping.csv)",
+}
+
+
+def _drift_owner(rules: CardFieldRules, attribute_id: int, source: str | None) -> str:
+    """Who fixes a drifted value: the attribute's owner in card_fields.yaml.
+
+    Ozon's template when the card took the value from Ozon and the rules let the template win.
+    """
+    rule = rules.attribute_rule(attribute_id)
+    template_wins = (rule or rules.default_attribute).template_wins
+    if source == "ozon" and template_wins:
+        return TEMPLATE
+    return _attribute_owner(rules, attribute_id)
+
+
+def _drift_rows(
+    inputs: ReportInputs, rules: CardFieldRules
+) -> list[tuple[str, str, str, str, str, str]]:
+    """Open drift flags: each card stays listed until a check run passes it again."""
     rows: list[tuple[str, str, str, str, str, str]] = []
-    if inputs.drift.height == 0 or inputs.cards.height == 0:
-        return rows
-    for dcid, type_id, attribute_id, change, value_id in inputs.drift.select(
-        "description_category_id", "type_id", "attribute_id", "change", "value_id"
+    for offer_id, attribute_id, change, value_id, value, source in inputs.drift.select(
+        "offer_id", "attribute_id", "change", "value_id", "value", "source"
     ).iter_rows():
-        pair_cards = inputs.cards.filter(
-            (pl.col("description_category_id") == dcid) & (pl.col("type_id") == type_id)
-        )
         name = inputs.attribute_names.get(int(attribute_id), str(attribute_id))
-        if change == "value_withdrawn" and value_id:
-            # Cards still holding the value, and cards on Ozon that lost it and now fail it.
-            on_ozon = inputs.exports.filter(pl.col("accepted_hash").is_not_null())["offer_id"]
-            failing = inputs.checks.filter(
-                pl.col("offer_id").is_in(on_ozon.implode())
-                & ~pl.col("passed")
-                & (
-                    pl.col("failures").str.contains(
-                        f'"check":"required:{attribute_id}"', literal=True
-                    )
-                    | pl.col("failures").str.contains(
-                        f'"check":"dictionary:{attribute_id}"', literal=True
-                    )
-                )
-            )["offer_id"]
-            hit = pair_cards.filter(
-                pl.col("card").str.contains(f'"dictionary_value_id":{int(value_id)}', literal=True)
-                | pl.col("offer_id").is_in(failing.implode())
+        owner = _drift_owner(rules, int(attribute_id), source)
+        where = DRIFT_WHERE.get(owner, "")
+        if change == "value_withdrawn":
+            shown = f"«{value}» (id {value_id})" if value else f"id {value_id}"
+            detail = f"Ozon снял значение {shown} характеристики «{name}»"
+            action = (
+                f"Заменить значение характеристики «{name}» {where} "
+                "на действующее из справочника Ozon"
             )
-            detail = f"значение {value_id} характеристики «{name}» снято Ozon"
-            owner = TEMPLATE
-        elif change == "required_added":
-            hit = pair_cards
-            detail = f"Ozon сделал характеристику «{name}» обязательной"
-            owner = ARTTRADE
         else:
-            continue
-        for offer_id in hit["offer_id"]:
-            rows.append((offer_id, REASONS["drift"], change, detail, owner, _rows(owner)))
+            detail = f"Ozon сделал характеристику «{name}» обязательной, в карточке её нет"
+            action = f"Заполнить характеристику «{name}» {where}"
+        rows.append((offer_id, REASONS["drift"], change, detail, owner, action))
     return rows
 
 

@@ -37,8 +37,12 @@ def seed_call(call: Callable[[], T]) -> T:
 
 
 def catalog(language: str = "DEFAULT", ctx: MethodContext | None = None) -> CatalogSeed:
-    """The seeded catalog in ``language``, with the account's catalog edits applied."""
-    edits = ctx.state.domain(CatalogEdits).edits if ctx is not None else []
+    """The seeded catalog in ``language``, with Ozon's catalog edits applied.
+
+    The category model is Ozon's, the same for every seller: edits live in the sandbox-wide
+    state, whichever account made them or asks.
+    """
+    edits = ctx.shared.domain(CatalogEdits).edits if ctx is not None else []
     if edits:
         return seed_call(lambda: edited_catalog(edits, language))
     return seed_call(lambda: load_catalog(language))
@@ -167,8 +171,8 @@ def search_values(ctx: MethodContext, request: SearchRequest) -> SearchResponse:
 
 @admin_endpoint("/catalog/edits", verbs=("GET", "POST"), request_model=EditList)
 def admin_edits(ctx: MethodContext, body: EditList | None) -> CatalogEdits:
-    """List or append the account's edits (checked by building the edited catalog first)."""
-    state = ctx.state.domain(CatalogEdits)
+    """List or append Ozon's edits, for all accounts (checked by building the catalog first)."""
+    state = ctx.shared.domain(CatalogEdits)
     if body is not None:
         proposed = [*state.edits, *body.edits]
         seed_call(lambda: edited_catalog(proposed, "DEFAULT"))
@@ -178,7 +182,7 @@ def admin_edits(ctx: MethodContext, body: EditList | None) -> CatalogEdits:
 
 @admin_endpoint("/catalog/edits/reset", verbs=("POST",))
 def admin_edits_reset(ctx: MethodContext, body: None) -> CatalogEdits:
-    """Drop the account's edits: the seeded catalog again."""
-    state = ctx.state.domain(CatalogEdits)
+    """Drop Ozon's edits: the seeded catalog again, for every account."""
+    state = ctx.shared.domain(CatalogEdits)
     state.edits = []
     return state

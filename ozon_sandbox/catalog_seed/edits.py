@@ -1,9 +1,10 @@
 """Changes Ozon makes to its catalog over time, applied on top of the seed for one account.
 
 Ozon renames, retires and adds types, makes attributes required and withdraws dictionary
-values without notice; an integration has to notice. The admin surface records such edits per
-account (`POST /sandbox/accounts/{client_id}/catalog/edits`), and the account's catalog methods
-answer from the seed with the edits applied, in Ozon's reply shapes as before.
+values without notice; an integration has to notice. The category model is the same for every
+seller, so the admin surface (`POST /sandbox/accounts/{client_id}/catalog/edits`, any account)
+records such edits once per sandbox, and every account's catalog methods answer from the seed
+with the edits applied, in Ozon's reply shapes as before.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class CatalogEdit(BaseModel):
 
 
 class CatalogEdits(BaseModel):
-    """The edits of one account, in the order they were made (an account domain)."""
+    """Ozon's edits, in the order they were made (a sandbox-wide domain)."""
 
     edits: list[CatalogEdit] = Field(default_factory=list)
 

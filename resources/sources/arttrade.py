@@ -9,7 +9,9 @@ Layout under the data directory (`NOVEX_DATA_DIR`, default `var/data`):
   characteristic in Novex's own vocabulary ("Объем", "Бренд"); several values of a collection
   characteristic share one cell, separated by `|`.
 
-The newest file of each kind (by modification time, then name) is current. Files are read with
+The newest file of each kind (by modification time, then name) is current; names match in
+any case (`CONTENT.CSV`), by the same rule as SAP's (`files.newest_named`), and hidden files
+are writers' temporaries. Files are read with
 the same messy-CSV rules as SAP's (BOM or not, cp1251, `;`/`,`), and a bad row (missing key,
 duplicate, an image that is not an http(s) URL, an empty value) is quarantined with file, line
 and reason while the rest loads.
@@ -26,10 +28,13 @@ import polars as pl
 from resources.sources import parsing
 from resources.sources.base import ArtTradeSource
 from resources.sources.errors import SourceFileError
+from resources.sources.files import file_version, newest_named, visible_files
+from resources.sources.lines import quote
 from resources.sources.models import (
     CHARACTERISTICS_SCHEMA,
     CONTENT_SCHEMA,
     ContentBatch,
+    IgnoredFile,
     QuarantinedRow,
     SourceBatch,
 )
@@ -37,6 +42,9 @@ from resources.sources.models import (
 ARTTRADE_DIR = "arttrade"
 CONTENT_GLOB = "content*.csv"
 CHARACTERISTICS_GLOB = "characteristics*.csv"
+# Matched in any case, by the same rule for the sensor and the assets (as SAP's names).
+CONTENT_NAME = re.compile(r"^content.*\.csv$", re.IGNORECASE)
+CHARACTERISTICS_NAME = re.compile(r"^characteristics.*\.csv$", re.IGNORECASE)
 IMAGE_SEPARATOR = re.compile(r"[\s|]+")
 _URL = r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$"
 
@@ -63,27 +71,21 @@ _CHARACTERISTICS_SPEC = parsing.TableSpec(
 )
 
 
-def _parse_with_lines(path: Path, spec: parsing.TableSpec) -> SourceBatch:
-    """`parsing.parse_table`, keeping each loaded row's line number as `line`."""
-    batch = parsing.parse_table(path, dataclasses.replace(spec, line_column="line"))
+def _parse_with_lines(path: Path, spec: parsing.TableSpec, *, raw: bool = False) -> SourceBatch:
+    """`parsing.parse_table`, keeping each loaded row's line number as `line`.
+
+    With `raw`, loaded rows also keep the parser's decoded text of their line as `raw`, so a
+    row quarantined after parsing shows its text as it is in any encoding and line ending.
+    """
+    spec = dataclasses.replace(spec, line_column="line", raw_column="raw" if raw else None)
+    batch = parsing.parse_table(path, spec)
     frame = batch.frame.with_columns(file=pl.lit(path.name))
     return batch.model_copy(update={"frame": frame})
 
 
-def _lines_text(path: Path, numbers: list[int]) -> dict[int, str]:
-    """Physical lines `numbers` (1-based) of a file, decoded one by one as the parser does."""
-    if not numbers:
-        return {}
-    lines = path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n")
-    return {
-        n: parsing.decode(lines[n - 1]).removesuffix("\r") if 0 < n <= len(lines) else ""
-        for n in numbers
-    }
-
-
 def parse_content(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow], int]:
     """Content rows (`CONTENT_SCHEMA` + file, line), quarantined rows and rows read."""
-    batch = _parse_with_lines(path, _CONTENT_SPEC)
+    batch = _parse_with_lines(path, _CONTENT_SPEC, raw=True)
     frame = batch.frame.with_columns(
         pl.col("image_urls")
         .fill_null("")
@@ -96,7 +98,7 @@ def parse_content(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow], int]:
     bad_url = frame["image_urls"].list.eval(~pl.element().str.contains(_URL)).list.any()
     quarantined = list(batch.quarantined)
     bad_rows = frame.filter(bad_url)
-    raw = _lines_text(path, bad_rows["line"].to_list())
+    raw = dict(bad_rows.select("line", "raw").iter_rows())
     for row in bad_rows.iter_rows(named=True):
         first_bad = next(u for u in row["image_urls"] if not re.match(_URL, u))
         quarantined.append(
@@ -105,7 +107,7 @@ def parse_content(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow], int]:
                 file=path.name,
                 line=row["line"],
                 reason=f"image_urls has '{first_bad[:200]}', which is not an http(s) URL",
-                raw=raw[row["line"]],
+                raw=quote(raw[row["line"]]),
             )
         )
     # A later row of the same offer was set aside as a duplicate of a row now quarantined too:
@@ -133,11 +135,6 @@ def parse_characteristics(path: Path) -> tuple[pl.DataFrame, list[QuarantinedRow
     return good, list(batch.quarantined), batch.rows_read
 
 
-def _newest(directory: Path, pattern: str) -> Path | None:
-    files = [p for p in directory.glob(pattern) if p.is_file()]
-    return max(files, key=lambda p: (p.stat().st_mtime, p.name)) if files else None
-
-
 class FileDropArtTrade(ArtTradeSource):
     """Art-Trade content read from `<data_dir>/arttrade/`."""
 
@@ -146,15 +143,30 @@ class FileDropArtTrade(ArtTradeSource):
 
     def content_file(self) -> Path | None:
         """The content export in force."""
-        return _newest(self.directory, CONTENT_GLOB)
+        return newest_named(self.directory, CONTENT_NAME)
 
     def characteristics_file(self) -> Path | None:
         """The characteristics export in force."""
-        return _newest(self.directory, CHARACTERISTICS_GLOB)
+        return newest_named(self.directory, CHARACTERISTICS_NAME)
+
+    def ignored_files(self) -> list[IgnoredFile]:
+        """Files in the Art-Trade folder that are neither export (hidden files aside)."""
+        return [
+            IgnoredFile(
+                name=p.name,
+                reason=f"name does not match {CONTENT_GLOB} or {CHARACTERISTICS_GLOB}",
+            )
+            for p in sorted(visible_files(self.directory))
+            if not (CONTENT_NAME.match(p.name) or CHARACTERISTICS_NAME.match(p.name))
+        ]
 
     def current_files(self) -> list[str]:
         """Names of the two exports in force (those present)."""
         return [p.name for p in (self.content_file(), self.characteristics_file()) if p]
+
+    def current_versions(self) -> list[str]:
+        """The two exports in force as `name@mtime_ns:size` (a rewrite is a new version)."""
+        return [file_version(p) for p in (self.content_file(), self.characteristics_file()) if p]
 
     def read_content(self) -> ContentBatch:
         """Both exports; raises SourceFileError when no content export has been dropped."""

@@ -31,6 +31,13 @@ class SapSource(ABC):
         """
         return []
 
+    def current_versions(self) -> list[str]:
+        """`current_files` with what tells a rewritten export apart (file adapters: size, mtime).
+
+        Defaults to the names: an adapter that cannot tell a rewrite sees only new names.
+        """
+        return self.current_files()
+
 
 class InforSource(ABC):
     """Novex's WMS: stock snapshots per offer and site, and the order documents."""
@@ -67,3 +74,10 @@ class ArtTradeSource(ABC):
     @abstractmethod
     def current_files(self) -> list[str]:
         """Names of what `read_content` would read now, so a sensor can tell a new export."""
+
+    def current_versions(self) -> list[str]:
+        """`current_files` with what tells a rewritten export apart (file adapters: size, mtime).
+
+        Defaults to the names: an adapter that cannot tell a rewrite sees only new names.
+        """
+        return self.current_files()

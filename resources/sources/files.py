@@ -64,29 +64,43 @@ def _modified_at(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
+def file_version(path: Path) -> str:
+    """`name@mtime_ns:size`: changes when a file is rewritten under the same name."""
+    stat = path.stat()
+    return f"{path.name}@{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def visible_files(directory: Path) -> list[Path]:
+    """Files in a drop folder; hidden ones (".x.csv.tmp") are writers' temporaries."""
+    if not directory.is_dir():
+        return []
+    return [p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")]
+
+
+def newest_named(directory: Path, rule: re.Pattern[str]) -> Path | None:
+    """The export in force: the newest file whose name matches `rule`, by mtime, then name.
+
+    The rules are case-insensitive (`re.IGNORECASE`): Windows writers change case freely.
+    """
+    files = [p for p in visible_files(directory) if rule.match(p.name)]
+    return max(files, key=lambda p: (p.stat().st_mtime, p.name)) if files else None
+
+
 class FileDropSap(SapSource):
     """SAP assortment read from `<data_dir>/sap/assortment*.csv`."""
 
     def __init__(self, data_dir: Path | str) -> None:
         self.directory = Path(data_dir) / SAP_DIR
 
-    def _files(self) -> list[Path]:
-        if not self.directory.is_dir():
-            return []
-        return [p for p in self.directory.iterdir() if p.is_file() and not p.name.startswith(".")]
-
     def current_file(self) -> Path | None:
         """The assortment export in force: the newest by modification time, then by name."""
-        files = [p for p in self._files() if ASSORTMENT_NAME.match(p.name)]
-        if not files:
-            return None
-        return max(files, key=lambda p: (p.stat().st_mtime, p.name))
+        return newest_named(self.directory, ASSORTMENT_NAME)
 
     def ignored_files(self) -> list[IgnoredFile]:
         """Files in the SAP folder that are not assortment exports (hidden files aside)."""
         return [
             IgnoredFile(name=p.name, reason=f"name does not match {ASSORTMENT_GLOB}")
-            for p in sorted(self._files())
+            for p in sorted(visible_files(self.directory))
             if not ASSORTMENT_NAME.match(p.name)
         ]
 
@@ -94,6 +108,11 @@ class FileDropSap(SapSource):
         """The name of the assortment export in force (none before the first drop)."""
         path = self.current_file()
         return [path.name] if path else []
+
+    def current_versions(self) -> list[str]:
+        """The assortment export in force as `name@mtime_ns:size` (a rewrite is a new version)."""
+        path = self.current_file()
+        return [file_version(path)] if path else []
 
     def read_assortment(self) -> SourceBatch:
         """The current assortment; raises SourceFileError when none has been dropped."""

@@ -124,6 +124,9 @@ class TableSpec:
     key: tuple[str, ...]
     schema: dict[str, pl.DataType]
     line_column: str | None = None  # set: loaded rows also carry their physical line number
+    # Set: loaded rows also carry their line's decoded text, for checks made after parsing
+    # that must quarantine a row with its text (whatever the file's encoding and line ends).
+    raw_column: str | None = None
 
 
 _P = t.products.c
@@ -729,6 +732,7 @@ def parse_table(path: Path, spec: TableSpec) -> SourceBatch:
         frame=good.select(
             *spec.schema,
             *([pl.col(_LINE).cast(pl.Int64()).alias(spec.line_column)] if spec.line_column else []),
+            *([pl.col(_RAW).alias(spec.raw_column)] if spec.raw_column else []),
         ),
         quarantined=rows,
         files=[path.name],

@@ -51,6 +51,23 @@ MODERATION_SCHEMA: dict[str, pl.DataType] = {
     "updated_at": TIMESTAMP,
 }
 EXPORT_STATES = ("pending", "imported", "failed", "skipped", "waiting_quota")
+DRIFT_FLAG_SCHEMA: dict[str, pl.DataType] = {
+    "offer_id": pl.String(),
+    "change_id": pl.Int64(),
+    "description_category_id": pl.Int64(),
+    "type_id": pl.Int64(),
+    "attribute_id": pl.Int64(),
+    "change": pl.String(),
+    "value_id": pl.Int64(),
+    "value": pl.String(),
+    "source": pl.String(),
+}
+STORED_DRIFT_FLAG_SCHEMA: dict[str, pl.DataType] = {
+    **DRIFT_FLAG_SCHEMA,
+    "flagged_at": TIMESTAMP,
+    "cleared_at": TIMESTAMP,
+    "cleared_by": pl.String(),
+}
 
 
 class CatalogCardsRepo:
@@ -115,8 +132,12 @@ class CatalogCardsRepo:
 
     # --- check results --------------------------------------------------------------------
 
-    def record_checks(self, run_id: str, frame: pl.DataFrame) -> None:
-        """Store one row per card for this run, plus the run's totals (idempotent per run)."""
+    def record_checks(self, run_id: str, frame: pl.DataFrame, *, drift_failed: int = 0) -> None:
+        """Store one row per card for this run, plus the run's totals (idempotent per run).
+
+        `drift_failed` counts the failing cards that carry an open drift flag: Ozon's change,
+        not a broken source file, made them fail.
+        """
         require_columns(frame, list(CHECK_SCHEMA), "check results")
         now = t.utcnow()
         rows = frame.select([pl.col(c).cast(d) for c, d in CHECK_SCHEMA.items()]).with_columns(
@@ -137,6 +158,7 @@ class CatalogCardsRepo:
                         "checked_at": [now],
                         "cards": [rows.height],
                         "failed": [failed],
+                        "drift_failed": [drift_failed],
                     }
                 ),
                 keys=["run_id"],
@@ -161,11 +183,14 @@ class CatalogCardsRepo:
             ).scalar_one_or_none()
 
     def check_runs(self, limit: int = 30) -> list[dict[str, Any]]:
-        """The newest check runs (run_id, checked_at, cards, failed, gate_passed), newest first."""
+        """The newest check runs, newest first.
+
+        Each has run_id, checked_at, cards, failed, drift_failed and gate_passed.
+        """
         r = t.card_check_runs.c
-        query = sa.select(r.run_id, r.checked_at, r.cards, r.failed, r.gate_passed).order_by(
-            r.checked_at.desc()
-        )
+        query = sa.select(
+            r.run_id, r.checked_at, r.cards, r.failed, r.drift_failed, r.gate_passed
+        ).order_by(r.checked_at.desc())
         with self._engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
 
@@ -293,6 +318,50 @@ class CatalogCardsRepo:
         )
         with self._engine.begin() as conn:
             return write_frame(conn, t.card_moderation, rows, keys=["offer_id"])
+
+    # --- drift flags ----------------------------------------------------------------------
+
+    def record_drift_flags(self, flags: pl.DataFrame, change_ids: list[int], now: datetime) -> int:
+        """Flag cards hit by drift and mark those drift events applied, in one transaction.
+
+        A flag already stored for the same (card, change) is kept as it is.
+        """
+        require_columns(flags, list(DRIFT_FLAG_SCHEMA), "drift flags")
+        rows = flags.select([pl.col(c).cast(d) for c, d in DRIFT_FLAG_SCHEMA.items()]).with_columns(
+            pl.lit(now).alias("flagged_at")
+        )
+        ch = t.ozon_attribute_changes
+        with self._engine.begin() as conn:
+            written = write_frame(
+                conn, t.card_drift_flags, rows, keys=["offer_id", "change_id"], update=[]
+            )
+            for part in chunks(change_ids):
+                conn.execute(sa.update(ch).where(ch.c.id.in_(part)).values(cards_flagged_at=now))
+        return written
+
+    def drift_flags(self, *, include_cleared: bool = False) -> pl.DataFrame:
+        """Drift flags (`STORED_DRIFT_FLAG_SCHEMA`), open ones only unless asked otherwise."""
+        f = t.card_drift_flags.c
+        query = sa.select(*(f[n] for n in STORED_DRIFT_FLAG_SCHEMA)).order_by(
+            f.offer_id, f.change_id
+        )
+        if not include_cleared:
+            query = query.where(f.cleared_at.is_(None))
+        with self._engine.connect() as conn:
+            return fetch_frame(conn, query, STORED_DRIFT_FLAG_SCHEMA)
+
+    def clear_drift_flags(self, offer_ids: list[str], cleared_by: str, now: datetime) -> int:
+        """Close the open flags of these cards (re-checked and passing, or gone)."""
+        f = t.card_drift_flags
+        cleared = 0
+        with self._engine.begin() as conn:
+            for part in chunks(offer_ids):
+                cleared += conn.execute(
+                    sa.update(f)
+                    .where(f.c.offer_id.in_(part), f.c.cleared_at.is_(None))
+                    .values(cleared_at=now, cleared_by=cleared_by)
+                ).rowcount
+        return cleared
 
     # --- report runs ----------------------------------------------------------------------
 

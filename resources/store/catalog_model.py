@@ -353,6 +353,17 @@ class CatalogModelRepo:
             frame = frame.join(wanted, on=list(_PAIR_COLUMNS), how="semi")
         return frame
 
+    def unflagged_attribute_changes(self) -> pl.DataFrame:
+        """Drift events whose cards were not flagged yet (`STORED_ATTRIBUTE_CHANGE_SCHEMA`)."""
+        ch = t.ozon_attribute_changes
+        query = (
+            sa.select(*(ch.c[n] for n in STORED_ATTRIBUTE_CHANGE_SCHEMA))
+            .where(ch.c.cards_flagged_at.is_(None))
+            .order_by(ch.c.id)
+        )
+        with self._engine.connect() as conn:
+            return fetch_frame(conn, query, STORED_ATTRIBUTE_CHANGE_SCHEMA)
+
     # ---------------------------------------------------------------- dictionary values
 
     def dictionary_values(

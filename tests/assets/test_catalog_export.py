@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import polars as pl
 import pytest
+import yaml
 
 from novex_assets.catalog import export_assets as ea
 from novex_assets.settings_resource import SettingsResource
@@ -26,6 +28,10 @@ from resources.store_resource import StoreResource, open_store
 from tests.support import catalog_cards as cc
 from tests.support.sandbox import API_KEY, CLIENT_ID, FAST_TIME_FACTOR, sandbox  # noqa: F401
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+REPO = Path(__file__).resolve().parents[2]
 ASSETS = [
     ea.product_cards,
     ea.card_checks,
@@ -102,6 +108,14 @@ def world(
     yield sandbox, store, resources
 
 
+SEARCH_PATH = "/v1/description-category/attribute/values/search"
+
+
+def _requests(server: SandboxServer, path: str) -> int:
+    counters = server.admin.requests(CLIENT_ID).methods.get(path)
+    return 0 if counters is None else counters.requests
+
+
 def _run(resources: dict[str, object], instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     return dg.materialize(ASSETS, resources=resources, instance=instance, raise_on_error=False)
 
@@ -133,10 +147,13 @@ def test_catalog_path_end_to_end(world: tuple[SandboxServer, Store, dict[str, ob
     assert exports["P6"]["state"] == "failed"
     assert json.loads(exports["P6"]["errors"])[0]["code"] == "Incorrect_density"
 
+    searched = _requests(server, SEARCH_PATH)
+    assert searched >= 1, "Brand is matched through Ozon's search"
     # Ozon's moderators decide after an hour of sandbox time.
     server.admin.advance(3_700)
     second = _run(resources, instance)
     assert second.success
+    assert _requests(server, SEARCH_PATH) == searched, "the brand answers are cached"
     second_export = _meta(second, ea.CARD_EXPORT)
     # P6 is not sent again: Ozon refused exactly this card; it waits for a fix in SAP.
     assert second_export["sent"] == 0 and second_export["refused_unchanged"] == 1
@@ -183,30 +200,65 @@ def test_catalog_path_end_to_end(world: tuple[SandboxServer, Store, dict[str, ob
 def test_template_values_on_ozon_survive_the_merge(
     world: tuple[SandboxServer, Store, dict[str, object]],
 ) -> None:
+    from resources.ozon.models.product_import import ImportItem
+
     server, store, resources = world
     instance = dg.DagsterInstance.ephemeral()
     assert _run(resources, instance).success
     server.admin.advance(3_700)
-    # Staff change the model name in Ozon's template (attribute 9048: template wins).
     client = OzonClient(server.url, CLIENT_ID, API_KEY, time_scale=FAST_TIME_FACTOR)
     with client:
+        # Staff edit P1 in Ozon's template: the model name (9048, template_wins in
+        # card_fields.yaml) and the hair type (22236, Art-Trade's, no template_wins).
         card = json.loads(store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["card"][0])
         for attribute in card["attributes"]:
             if attribute["id"] == 9048:
                 attribute["values"] = [{"dictionary_value_id": 0, "value": "Модель из шаблона"}]
-        from resources.ozon.models.product_import import ImportItem
+            if attribute["id"] == 22236:
+                attribute["values"] = [{"dictionary_value_id": 970584103, "value": "сухие"}]
+        client.products.wait_for_import(client.products.import_([ImportItem.model_validate(card)]))
 
-        tasks = client.products.import_([ImportItem.model_validate(card)])
-        client.products.wait_for_import(tasks)
-    second = _run(resources, instance)
-    assert second.success
-    merged = json.loads(store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["card"][0])
-    model_name = next(a for a in merged["attributes"] if a["id"] == 9048)["values"][0]["value"]
-    assert model_name == "Модель из шаблона"
-    provenance = json.loads(
-        store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")["provenance"][0]
-    )
-    assert provenance["attributes"]["9048"] == "ozon"
+        # Then both Novex systems change P1: Art-Trade its name, SAP its weight.
+        renamed = "Шампунь Nivea P1 обновлённый 250 мл"
+        contents = [cc.content("P1", name=renamed)] + [
+            cc.content(o) for o in ("P2", "P3", "P4", "P6")
+        ]
+        contents.append(cc.content("P5", name="Шампунь Nivea реплика 250 мл"))
+        chars = [c for o in ("P1", "P3", "P5", "P6") for c in cc.shampoo_characteristics(o)]
+        chars += cc.shampoo_characteristics("P2", hair="Сухие")
+        chars += cc.shampoo_characteristics("P4", hair="кудрявые")
+        cc.set_arttrade(store, contents, chars)
+        products = [cc.product("P1", weight_g=450.0)]
+        products += [cc.product(f"P{i}") for i in range(2, 6)]
+        products.append(
+            cc.product("P6", weight_g=1.0, length_mm=200.0, width_mm=200.0, height_mm=200.0)
+        )
+        products.append(cc.product("P7", category_code=cc.UNMAPPED_CODE))
+        cc.set_products(store, products)
+
+        second = _run(resources, instance)
+        assert second.success
+        row = store.catalog_cards.cards().filter(pl.col("offer_id") == "P1")
+        merged = json.loads(row["card"][0])
+        values = {a["id"]: a["values"][0] for a in merged["attributes"]}
+        provenance = json.loads(row["provenance"][0])
+        # The protected template value stays; everything the systems own follows them.
+        assert values[9048]["value"] == "Модель из шаблона"
+        assert provenance["attributes"]["9048"] == "ozon"
+        assert merged["name"] == renamed and merged["weight"] == 450
+        assert values[22236]["value"] == "для всех типов"
+        assert provenance["attributes"]["22236"] == "arttrade"
+        # The update went to Ozon as a whole card and did not wipe staff's template work.
+        assert (
+            "P1"
+            in store.catalog_cards.exports()
+            .filter(pl.col("sent_at") == pl.col("sent_at").max())["offer_id"]
+            .to_list()
+        )
+        on_ozon = next(iter(client.products.info_attributes(offer_ids=["P1"])))
+        model_name = on_ozon.attribute(9048)
+        assert model_name is not None and model_name.values[0].value == "Модель из шаблона"
+        assert on_ozon.name == renamed
 
 
 def test_failing_share_jump_blocks_the_export(
@@ -269,32 +321,114 @@ def test_daily_quota_makes_cards_wait_visibly(
     assert "Ждёт квоты Ozon" in html
 
 
-def test_a_dictionary_value_withdrawn_under_us_holds_the_card_and_shows_in_the_report(
+def _model_refresh(
+    resources: dict[str, object], instance: dg.DagsterInstance, tmp_path: Path
+) -> dict[str, object]:
+    """Materialise `catalog/ozon_attributes` for the shampoo pair, everything counted stale."""
+    from novex_assets.catalog.attributes import partition_key
+    from novex_assets.catalog.model_assets import PAIRS_PARTITIONS, ozon_attributes
+
+    config = yaml.safe_load((REPO / "config" / "novex.yaml").read_text(encoding="utf-8"))
+    config["catalog"].update(attributes_max_age_hours=0, dictionary_max_age_hours=0)
+    path = tmp_path / "novex.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    key = partition_key(cc.SHAMPOO)
+    instance.add_dynamic_partitions(PAIRS_PARTITIONS, [key])
+    result = dg.materialize(
+        [ozon_attributes],
+        partition_key=key,
+        instance=instance,
+        resources={**resources, "settings": SettingsResource(config_path=str(path))},
+    )
+    assert result.success
+    return _meta(result, dg.AssetKey(["catalog", "ozon_attributes"]))
+
+
+def _report_rows(result: dg.ExecuteInProcessResult, reason: str) -> list[list[str]]:
+    csv_path = Path(str(_meta(result, ea.CATALOG_REPORT)["csv"]))
+    rows = [r.split(";") for r in csv_path.read_bytes().decode("utf-8-sig").splitlines()[1:]]
+    return [r for r in rows if r[2] == reason]
+
+
+def test_ozon_changing_its_model_flags_only_the_cards_it_hits_until_they_pass_again(
     world: tuple[SandboxServer, Store, dict[str, object]],
+    tmp_path: Path,
+    chromium_browser: Browser,
 ) -> None:
-    from novex_assets.catalog.attributes import DictionaryPolicy, refresh_pair
     from ozon_sandbox.catalog_seed.edits import CatalogEdit
-    from resources.store.tables import utcnow
 
     server, store, resources = world
     instance = dg.DagsterInstance.ephemeral()
+    scent = (cc.SHAMPOO_CODE, "Аромат", "мята")
+    chars = [c for o in ("P1", "P3", "P5", "P6") for c in cc.shampoo_characteristics(o)]
+    chars += cc.shampoo_characteristics("P2", hair="Сухие")
+    chars += cc.shampoo_characteristics("P4", hair="кудрявые")
+    contents = [cc.content(o) for o in ("P1", "P2", "P3", "P4", "P6")]
+    contents.append(cc.content("P5", name="Шампунь Nivea реплика 250 мл"))
+    # P1 has a scent; nobody else does.
+    cc.set_arttrade(store, contents, [*chars, ("P1", *scent[1:])])
     assert _run(resources, instance).success
-    # Ozon withdraws "сухие" (hair type), which P2's card uses; the next model refresh sees it.
+    assert _model_refresh(resources, instance, tmp_path)["drift_events"] == 0
+
+    # Ozon, for every seller: scent becomes required for shampoo, and "сухие" (P2's hair type)
+    # is withdrawn. The nightly model refresh notices.
     server.admin.edit_catalog(
         CLIENT_ID,
-        [CatalogEdit(op="withdraw_value", attribute_id=22236, value_id=970584103)],
+        [
+            CatalogEdit(op="set_required", type_id=cc.SHAMPOO[1], attribute_id=22238),
+            CatalogEdit(op="withdraw_value", attribute_id=22236, value_id=970584103),
+        ],
     )
-    client = OzonClient(server.url, CLIENT_ID, API_KEY, time_scale=FAST_TIME_FACTOR)
-    with client:
-        refresh_pair(
-            client, store.catalog_model, cc.SHAMPOO, DictionaryPolicy(), utcnow(), force=True
-        )
+    assert _model_refresh(resources, instance, tmp_path)["drift_events"] == 2
+
     second = _run(resources, instance)
     assert second.success
-    checks = store.catalog_cards.check_results(store.catalog_cards.latest_check_run() or "")
-    p2 = json.loads(checks.filter(pl.col("offer_id") == "P2")["failures"][0])
-    assert any("Сухие" in f["reason"] for f in p2)
-    report = _meta(second, ea.CATALOG_REPORT)
-    rows = Path(str(report["csv"])).read_bytes().decode("utf-8-sig").splitlines()[1:]
-    drift = [r.split(";") for r in rows if "value_withdrawn" in r]
-    assert [r[0] for r in drift] == ["P2"]
+    assert _meta(second, ea.PRODUCT_CARDS)["drift_flagged"] == 6
+    flags = store.catalog_cards.drift_flags()
+    hit = {(o, c) for o, c in flags.select("offer_id", "change").iter_rows()}
+    # Only the cards that lack the new required scent (not P1), and only P2 holds "сухие".
+    assert hit == {(o, "required_added") for o in ("P2", "P3", "P4", "P5", "P6")} | {
+        ("P2", "value_withdrawn")
+    }
+    assert flags.filter(pl.col("change") == "value_withdrawn")["value"].to_list() == ["сухие"]
+    drift = _report_rows(second, "Изменился справочник Ozon")
+    assert {(r[0], r[3]) for r in drift} == hit
+    # Owner and action from card_fields.yaml: scent and hair type are Art-Trade's.
+    assert {r[5] for r in drift} == {"Art-Trade"}
+    assert all("в Art-Trade" in r[6] for r in drift)
+    assert any("«Аромат»" in r[6] for r in drift if r[3] == "required_added")
+
+    # What staff see: the report of the run, in a real browser.
+    page = chromium_browser.new_page()
+    try:
+        page.goto(Path(str(_meta(second, ea.CATALOG_REPORT)["report"])).resolve().as_uri())
+        row = page.locator("tbody tr", has_text="value_withdrawn").locator("td")
+        texts = row.all_inner_texts()
+        assert texts[0] == "P2" and "«сухие»" in texts[4] and texts[5] == "Art-Trade"
+        assert texts[6].startswith("Заменить значение характеристики «Тип волос» в Art-Trade")
+        assert page.locator("tbody tr", has_text="required_added").count() == 5
+    finally:
+        page.close()
+
+    # Nothing fixed yet: another run, another report, the same flags.
+    third = _run(resources, instance)
+    assert {(r[0], r[3]) for r in _report_rows(third, "Изменился справочник Ozon")} == hit
+
+    # Art-Trade gives P6 a scent: its re-check passes and its flag is closed; the rest stay.
+    cc.set_arttrade(store, contents, [*chars, ("P1", *scent[1:]), ("P6", "Аромат", "ваниль")])
+    fourth = _run(resources, instance)
+    assert _meta(fourth, ea.CARD_CHECKS)["drift_flags_cleared"] == 1
+    still = {(r[0], r[3]) for r in _report_rows(fourth, "Изменился справочник Ozon")}
+    assert still == hit - {("P6", "required_added")}
+    closed = store.catalog_cards.drift_flags(include_cleared=True).filter(
+        pl.col("cleared_at").is_not_null()
+    )
+    assert closed["offer_id"].to_list() == ["P6"]
+    assert closed["cleared_by"][0] == fourth.run_id
+    # The fixed card went to Ozon with its scent.
+    assert (
+        "P6"
+        in store.catalog_cards.exports()
+        .filter(pl.col("sent_at") == pl.col("sent_at").max())["offer_id"]
+        .to_list()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -61,6 +62,43 @@ def test_one_run_per_new_source_file_and_the_cursor_moves_with_it(tmp_path: Path
     _drop(tmp_path / "sap" / "assortment_2.csv", SAP_ROW)
     third = _tick(tmp_path, second.cursor)
     assert len(third.run_requests) == 1 and "assortment_2.csv" in str(third.cursor)
+
+
+def test_a_file_rewritten_under_the_same_name_starts_a_run(tmp_path: Path) -> None:
+    _drop(tmp_path / "sap" / "assortment.csv", SAP_ROW)
+    _drop(tmp_path / "arttrade" / "Content.CSV", "offer_id;name;description;image_urls\r\n")
+    first = _tick(tmp_path, None)
+    assert len(first.run_requests) == 1
+
+    # Art-Trade rewrites its export in place: same name, new content.
+    _drop(
+        tmp_path / "arttrade" / "Content.CSV",
+        "offer_id;name;description;image_urls\r\nA1;Шампунь;;\r\n",
+    )
+    second = _tick(tmp_path, first.cursor)
+    assert len(second.run_requests) == 1
+    assert second.run_requests[0].run_key != first.run_requests[0].run_key
+    assert not _tick(tmp_path, second.cursor).run_requests
+
+    # SAP rewrites its file with the same size: the new modification time tells.
+    path = tmp_path / "sap" / "assortment.csv"
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert len(_tick(tmp_path, second.cursor).run_requests) == 1
+
+
+def test_a_cursor_of_names_only_is_taken_over_without_a_spurious_run(tmp_path: Path) -> None:
+    _drop(tmp_path / "sap" / "assortment.csv", SAP_ROW)
+    _drop(tmp_path / "arttrade" / "content.csv", "offer_id;name;description;image_urls\r\n")
+    # What the sensor stored when it keyed on names alone.
+    old = json.dumps({"arttrade": ["content.csv"], "sap": ["assortment.csv"]}, sort_keys=True)
+    same = _tick(tmp_path, old)
+    assert not same.run_requests and same.cursor and same.cursor != old
+    assert "assortment.csv@" in same.cursor
+    assert not _tick(tmp_path, same.cursor).run_requests
+    # An old cursor at other files still means new files: one run.
+    older = json.dumps({"arttrade": [], "sap": ["assortment.csv"]}, sort_keys=True)
+    assert len(_tick(tmp_path, older).run_requests) == 1
 
 
 def test_sensor_and_schedule_start_the_catalog_jobs() -> None:

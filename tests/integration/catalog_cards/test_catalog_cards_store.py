@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from resources.store.catalog_model import ATTRIBUTE_SCHEMA
 from resources.store.store import Store
 
 
@@ -92,3 +93,42 @@ def test_check_runs_moderation_and_report_runs(store_url: str) -> None:
         at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
         repo.record_report_run("run-1", {"blocked_skus": 3}, "/tmp/r.html", at)
         assert repo.report_runs()[0]["totals"] == {"blocked_skus": 3}
+
+
+def test_drift_flags_are_written_once_applied_and_closed(store_url: str) -> None:
+    from novex_assets.catalog.drift import flag_drifted_cards
+
+    pair = (17028968, 93284)
+    with Store(store_url) as store:
+        store.migrate()
+        cards = _cards(("A", "h1"), ("B", "h2")).with_columns(
+            card=pl.Series(
+                [
+                    json.dumps({"attributes": [{"id": 22236, "values": [
+                        {"dictionary_value_id": 970584103, "value": "сухие"}]}]}),
+                    json.dumps({"attributes": []}),
+                ]
+            ),
+            provenance=pl.Series(['{"attributes":{"22236":"arttrade"}}', "{}"]),
+        )  # fmt: skip
+        store.catalog_cards.upsert_cards(cards)
+        changes = pl.DataFrame(
+            [(*pair, 22236, "value_withdrawn", 970584103, "«сухие» withdrawn")],
+            schema=["description_category_id", "type_id", "attribute_id", "change", "value_id",
+                    "detail"],
+            orient="row",
+        )  # fmt: skip
+        at = datetime(2026, 12, 1, tzinfo=UTC)
+        store.catalog_model.save_attributes(
+            pair, pl.DataFrame(schema=ATTRIBUTE_SCHEMA), [], changes, at
+        )
+        assert flag_drifted_cards(store, at) == 1
+        # Applied once: the next merge does not flag the same change again.
+        assert store.catalog_model.unflagged_attribute_changes().is_empty()
+        assert flag_drifted_cards(store, at) == 0
+        flags = store.catalog_cards.drift_flags()
+        assert flags.select("offer_id", "value", "source").rows() == [("A", "сухие", "arttrade")]
+        assert store.catalog_cards.clear_drift_flags(["A"], "run-9", at) == 1
+        assert store.catalog_cards.drift_flags().is_empty()
+        closed = store.catalog_cards.drift_flags(include_cleared=True)
+        assert closed["cleared_by"].to_list() == ["run-9"]

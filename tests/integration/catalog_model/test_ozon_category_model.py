@@ -8,7 +8,7 @@ from datetime import timedelta
 import polars as pl
 
 from novex_assets.catalog.attributes import DictionaryPolicy, refresh_pair, walk_dictionary
-from novex_assets.catalog.search import resolve_by_search
+from novex_assets.catalog.search import MISS_TTL, resolve_by_search
 from novex_assets.catalog.tree import refresh_tree
 from ozon_sandbox.catalog_seed import load_catalog
 from ozon_sandbox.catalog_seed.edits import CatalogEdit
@@ -182,6 +182,32 @@ def test_brand_is_matched_by_search_and_the_answer_cached(
     assert cache.filter(pl.col("value_id").is_null())["query_norm"].to_list() == [
         "herbaria organic"
     ]
+
+
+def test_a_cached_miss_is_asked_again_once_its_time_is_up(
+    client: OzonClient, store: Store, sandbox: SandboxServer
+) -> None:
+    now = utcnow()
+    assert resolve_by_search(client, store, SHAMPOO_PAIR, BRAND, "Травы Алтая", now=now) is None
+    # Ozon registers the brand the next day.
+    sandbox.admin.edit_catalog(
+        CLIENT_ID,
+        [CatalogEdit(op="add_value", attribute_id=BRAND, value_id=990000001, value="Травы Алтая")],
+    )
+    asked = requests_to(sandbox, SEARCH_PATH)
+    next_day = now + timedelta(days=1)
+    assert (
+        resolve_by_search(client, store, SHAMPOO_PAIR, BRAND, "травы алтая", now=next_day) is None
+    )
+    assert requests_to(sandbox, SEARCH_PATH) == asked, "within a week the miss is trusted"
+    week_later = now + MISS_TTL
+    found = resolve_by_search(client, store, SHAMPOO_PAIR, BRAND, "травы алтая", now=week_later)
+    assert found is not None and found.value_id == 990000001 and not found.from_cache
+    # The hit replaces the miss and is kept for good.
+    again = resolve_by_search(
+        client, store, SHAMPOO_PAIR, BRAND, "Травы Алтая", now=week_later + timedelta(days=90)
+    )
+    assert again is not None and again.from_cache
 
 
 def test_a_dictionary_longer_than_the_walk_limit_switches_to_search(

@@ -36,6 +36,8 @@ EXPECTED_TABLES = {
     "category_mapping",
     "arttrade_content",
     "arttrade_characteristics",
+    # catalog drift flags (0007)
+    "card_drift_flags",
     # orders flow (0006)
     "orders",
     "postings",

@@ -11,8 +11,11 @@ import polars as pl
 
 from novex_assets.catalog.card_fields import load_card_fields
 from novex_assets.catalog.report import ReportInputs, build_report, write_report
-from resources.store.catalog_cards import EXPORT_SCHEMA, MODERATION_SCHEMA
-from resources.store.catalog_model import STORED_ATTRIBUTE_CHANGE_SCHEMA
+from resources.store.catalog_cards import (
+    EXPORT_SCHEMA,
+    MODERATION_SCHEMA,
+    STORED_DRIFT_FLAG_SCHEMA,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -79,10 +82,25 @@ def _inputs() -> ReportInputs:
     mapping = pl.DataFrame(
         {"novex_category_code": ["HC-0101", "HC-0999"], "status": ["confirmed", "suggested"]}
     )
+    pair = (17028968, 93284)
     drift = pl.DataFrame(
-        [(1, now, 17028968, 93284, 22236, "value_withdrawn", 970584103, "")],
-        schema=STORED_ATTRIBUTE_CHANGE_SCHEMA,
+        [
+            # Hair type is Art-Trade's (card_fields.yaml), even where the card took Ozon's value.
+            ("A2", 1, *pair, 22236, "value_withdrawn", 970584103, "сухие", "ozon"),
+            # Colour: a value on Ozon wins (template_wins), so the template is where to fix it.
+            ("A7", 2, *pair, 10096, "value_withdrawn", 61576, "розовый", "ozon"),
+            ("A7", 3, *pair, 4389, "required_added", None, None, None),
+        ],
+        schema={
+            k: v
+            for k, v in STORED_DRIFT_FLAG_SCHEMA.items()
+            if k not in ("flagged_at", "cleared_at", "cleared_by")
+        },
         orient="row",
+    ).with_columns(
+        pl.lit(now).alias("flagged_at"),
+        pl.lit(None, pl.Datetime("us", "UTC")).alias("cleared_at"),
+        pl.lit(None, pl.String).alias("cleared_by"),
     )
     return ReportInputs(
         products=products,
@@ -92,7 +110,7 @@ def _inputs() -> ReportInputs:
         moderation=moderation,
         mapping=mapping,
         drift=drift,
-        attribute_names={22236: "Тип волос"},
+        attribute_names={22236: "Тип волос", 10096: "Цвет товара", 4389: "Страна-изготовитель"},
     )
 
 
@@ -112,15 +130,37 @@ def test_every_blocker_gets_its_owner_and_action() -> None:
     report = build_report(_inputs(), RULES, _previous(), at=AT, run_id="abcdef123456")
     rows = {(r["offer_id"], r["reason"], r["owner"]) for r in report.blockers.iter_rows(named=True)}
     assert ("A1", "Не прошла проверки", "Art-Trade") in rows
-    assert ("A2", "Изменился справочник Ozon", "шаблон Ozon") in rows
     assert ("A3", "Ошибка импорта Ozon", "SAP") in rows
     assert ("A4", "Ждёт квоты Ozon", "Ozon (квота)") in rows
     assert ("A5", "Отклонена модерацией", "Art-Trade") in rows
     assert ("A6", "Категория не подтверждена", "сопоставление категорий") in rows
-    assert "A7" not in report.blockers["offer_id"].to_list()
-    assert report.totals["blocked_skus"] == 6
-    assert report.totals["by_owner"]["Art-Trade"] == 2
+    assert report.totals["blocked_skus"] == 7
+    assert report.totals["by_owner"]["Art-Trade"] == 4
     assert all(report.blockers["action"].str.len_chars() > 0)
+
+
+def test_drift_flags_name_the_owner_from_card_fields_and_the_action() -> None:
+    report = build_report(_inputs(), RULES, [], at=AT, run_id="abcdef123456")
+    drift = {
+        (r["offer_id"], r["code"]): r
+        for r in report.blockers.filter(pl.col("reason") == "Изменился справочник Ozon").iter_rows(
+            named=True
+        )
+    }
+    assert set(drift) == {
+        ("A2", "value_withdrawn"),
+        ("A7", "value_withdrawn"),
+        ("A7", "required_added"),
+    }
+    hair = drift[("A2", "value_withdrawn")]
+    assert hair["owner"] == "Art-Trade"
+    assert "«сухие»" in hair["detail"] and "«Тип волос»" in hair["detail"]
+    assert "в Art-Trade" in hair["action"]
+    colour = drift[("A7", "value_withdrawn")]
+    assert colour["owner"] == "шаблон Ozon" and "в шаблоне Ozon" in colour["action"]
+    country = drift[("A7", "required_added")]
+    assert country["owner"] == "Art-Trade"
+    assert country["action"] == "Заполнить характеристику «Страна-изготовитель» в Art-Trade"
 
 
 def test_csv_is_for_excel() -> None:
@@ -151,6 +191,26 @@ def test_report_renders_in_a_real_browser(chromium_browser: Browser, tmp_path: P
         assert "Заблокировано SKU" in text
         for expected in ("A1", "A6", "сопоставление категорий", "Исправить данные товара в SAP"):
             assert expected in text
+        # Each blocker is one table row whose cells say who fixes what, and how.
+        cells = page.locator("tbody tr", has_text="missing_dimension").locator("td")
+        assert cells.all_inner_texts() == [
+            "A3",
+            "Шампунь A3",
+            "Ошибка импорта Ozon",
+            "missing_dimension",
+            "Не указаны размер и вес",
+            "SAP",
+            "Исправить данные товара в SAP",
+        ]
+        drift = page.locator("tbody tr", has_text="required_added").locator("td")
+        texts = drift.all_inner_texts()
+        assert texts[0] == "A7" and texts[2] == "Изменился справочник Ozon"
+        assert texts[5:] == [
+            "Art-Trade",
+            "Заполнить характеристику «Страна-изготовитель» в Art-Trade",
+        ]
+        owners = page.locator("tr", has_text="шаблон Ozon").first.locator("td").all_inner_texts()
+        assert owners[:2] == ["шаблон Ozon", "1"]
         # The trend chart is drawn: one polyline per series, a point per run.
         assert page.locator("svg polyline").count() == 2
         assert page.locator("svg circle").count() == 8

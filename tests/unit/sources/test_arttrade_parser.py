@@ -110,3 +110,41 @@ def test_a_duplicate_of_a_quarantined_row_says_so(tmp_path: Path) -> None:
         "image_urls has 'ftp://old/1.jpg', which is not an http(s) URL",
         "duplicate offer_id 'A' (first on line 2, itself quarantined)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "line_end"),
+    [("utf-16", "\r"), ("utf-16", "\r\n"), ("utf-8-sig", "\r"), ("cp1251", "\n")],
+)
+def test_a_bad_line_keeps_its_text_in_any_encoding_and_line_end(
+    tmp_path: Path, encoding: str, line_end: str
+) -> None:
+    lines = [
+        "offer_id;name;description;image_urls",
+        "A1;Шампунь;;https://img.example.ru/1.jpg",
+        'A2;"Крем Нежный;;https://img.example.ru/2.jpg',  # a stray quote
+        "A3;Гель;;img.example.ru/3.jpg",  # not a URL: set aside after parsing
+        "A4;Мыло «Ёлка»;;https://img.example.ru/4.jpg",
+    ]
+    _drop(tmp_path, "content.csv", line_end.join(lines) + line_end, encoding)
+    batch = FileDropArtTrade(tmp_path).read_content()
+    assert batch.content.select("offer_id", "line").rows() == [("A1", 2), ("A4", 5)]
+    bad = {q.line: q for q in batch.quarantined}
+    assert set(bad) == {3, 4}
+    assert all(q.file == "content.csv" for q in bad.values())
+    assert bad[3].raw == lines[2] and "quot" in bad[3].reason
+    assert bad[4].raw == lines[3]
+    assert bad[4].reason == "image_urls has 'img.example.ru/3.jpg', which is not an http(s) URL"
+
+
+def test_export_names_match_in_any_case_and_strays_are_listed(tmp_path: Path) -> None:
+    _drop(tmp_path, "CONTENT_20261202.CSV", "offer_id;name;description;image_urls\nA;Новое;;\n")
+    _drop(tmp_path, "Characteristics.Csv", "offer_id;attribute_name;value\nA;Объем;250 мл\n")
+    _drop(tmp_path, "content_old.txt", "offer_id;name;description;image_urls\nA;Не то;;\n")
+    _drop(tmp_path, ".content_tmp.csv", "offer_id;name;description;image_urls\nA;Пишется;;\n")
+    source = FileDropArtTrade(tmp_path)
+    assert source.current_files() == ["CONTENT_20261202.CSV", "Characteristics.Csv"]
+    batch = source.read_content()
+    assert batch.content["name"].to_list() == ["Новое"]
+    assert batch.characteristics["value"].to_list() == ["250 мл"]
+    assert [f.name for f in source.ignored_files()] == ["content_old.txt"]
