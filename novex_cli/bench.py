@@ -270,17 +270,10 @@ def local_cycle(skus: int, workdir: Path) -> dict[str, Any]:
     }
 
 
-def run_bench(
-    *,
-    skus: int,
-    big: int,
-    time_factor: float,
-    workdir: Path,
-    rate_5xx: float = 0.10,
-    hung_rate: float = 0.02,
-    orders: int = 1000,
-) -> None:
-    """Run (a) clean and with faults here, and (b) in one subprocess per size; print tables."""
+def run_sweeps(
+    *, skus: int, time_factor: float, workdir: Path, rate_5xx: float, hung_rate: float
+) -> list[dict[str, Any]]:
+    """(a) clean and with faults, each against its own sandbox; the results as printed."""
     workdir.mkdir(parents=True, exist_ok=True)
     # The faulty sweep retries by design; its counts are in the results, not in log lines.
     logging.getLogger("resources.ozon").setLevel(logging.ERROR)
@@ -297,8 +290,42 @@ def run_bench(
         click.echo(f"(a) full stock sweep of {skus} SKUs, clock x{time_factor:g}, {what} ...")
         result = sweep(skus, time_factor, workdir, faults=faults)
         result["conditions"] = what
+        result["time_factor"] = time_factor
         sweeps.append(result)
         click.echo(json.dumps(result, indent=2))
+    return sweeps
+
+
+def sweep_rows(sweeps: list[dict[str, Any]]) -> list[str]:
+    """Table rows for the (a) results."""
+    return [
+        f"| (a) stock sweep, clock x{a['time_factor']:g}, {a['conditions']}: {a['pairs']:,} "
+        f"pairs in {a['calls_needed']} calls of 100 ({a['calls_sent']} sent) | "
+        f"{a['seconds']} s vs floor {a['floor_seconds']} s = "
+        f"**{a['sweep_over_floor']}x** the floor; {a['rejected_calls']} calls and "
+        f"{a['rejected_items']} items rejected, {a['pairs_lost']} pairs lost |"
+        for a in sweeps
+    ]
+
+
+def run_bench(
+    *,
+    skus: int,
+    big: int,
+    time_factor: float,
+    workdir: Path,
+    rate_5xx: float = 0.10,
+    hung_rate: float = 0.02,
+    orders: int = 1000,
+) -> None:
+    """Run (a) clean and with faults here, and (b) in one subprocess per size; print tables."""
+    sweeps = run_sweeps(
+        skus=skus,
+        time_factor=time_factor,
+        workdir=workdir,
+        rate_5xx=rate_5xx,
+        hung_rate=hung_rate,
+    )
     results = []
     for size in (skus, big):
         click.echo(f"(b) local cycle at {size} SKUs ...")
@@ -323,14 +350,8 @@ def run_bench(
     c = orders_throughput(orders, workdir)
     click.echo(json.dumps(c, indent=2))
     click.echo("\n| measure | value |\n|---|---|")
-    for a in sweeps:
-        click.echo(
-            f"| (a) stock sweep, {a['conditions']}: {a['pairs']:,} pairs in "
-            f"{a['calls_needed']} calls of 100 ({a['calls_sent']} sent) | "
-            f"{a['seconds']} s vs floor {a['floor_seconds']} s = "
-            f"**{a['sweep_over_floor']}x** the floor; {a['rejected_calls']} calls and "
-            f"{a['rejected_items']} items rejected, {a['pairs_lost']} pairs lost |"
-        )
+    for row in sweep_rows(sweeps):
+        click.echo(row)
     for r in results:
         b = r["breakdown_s"]
         click.echo(

@@ -130,6 +130,7 @@ def sample_data(skus: int, seed: int, out_dir: Path) -> None:
 )
 @click.option("--push-only", is_flag=True, help="Only (c), the push receiver's ack latency.")
 @click.option("--catalog-only", is_flag=True, help="Only the catalog measures.")
+@click.option("--sweep-only", is_flag=True, help="Only (a), the stock sweeps, clean and faulty.")
 @click.option("--latency-only", is_flag=True, help="Only (g), a push's way to Infor's outbox.")
 @click.option(
     "--orders", default=1000, show_default=True, help="Postings through the order chains."
@@ -143,6 +144,7 @@ def bench(
     hung_rate: float,
     push_only: bool,
     catalog_only: bool,
+    sweep_only: bool,
     latency_only: bool,
     orders: int,
 ) -> None:
@@ -157,6 +159,20 @@ def bench(
         from novex_cli.bench_catalog import run_catalog_bench
 
         run_catalog_bench(skus=skus, big=big, workdir=workdir)
+        return
+    if sweep_only:
+        from novex_cli.bench import run_sweeps, sweep_rows
+
+        rows = sweep_rows(
+            run_sweeps(
+                skus=skus,
+                time_factor=time_factor,
+                workdir=workdir,
+                rate_5xx=rate_5xx,
+                hung_rate=hung_rate,
+            )
+        )
+        click.echo("\n| measure | value |\n|---|---|\n" + "\n".join(rows))
         return
     if latency_only:
         from novex_cli.bench_latency import run_latency_bench, table_row

@@ -1,6 +1,7 @@
 """Catalog export assets: merged cards -> checks -> export -> moderation -> report."""
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -13,10 +14,17 @@ from novex_assets.catalog.cards import MergedCards, merge_cards
 from novex_assets.catalog.drift import flag_drifted_cards, rechecked
 from novex_assets.catalog.export import export_cards
 from novex_assets.catalog.moderation import follow_moderation
-from novex_assets.catalog.report import ReportInputs, build_report, report_dir, write_report
+from novex_assets.catalog.report import (
+    CatalogReport,
+    ReportInputs,
+    build_report,
+    report_dir,
+    write_report,
+)
 from novex_assets.constants import CATALOG
 from novex_assets.settings_resource import SettingsResource
 from resources.ozon_resource import OzonResource
+from resources.store.store import Store
 from resources.store.tables import utcnow
 from resources.store_resource import StoreResource
 
@@ -155,8 +163,14 @@ def _source_failing_share(run: dict[str, Any]) -> float:
         )
     ],
 )
-def card_checks_gate(store: StoreResource) -> dg.AssetCheckResult:
-    """Blocking: stop the export when the failing share jumps against the previous run."""
+def card_checks_gate(
+    context: dg.AssetCheckExecutionContext, store: StoreResource
+) -> dg.AssetCheckResult:
+    """Blocking: stop the export when the failing share jumps against the previous run.
+
+    A stop skips the rest of the run, the report included, so the gate writes the report
+    itself, with the reason on top: staff see why nothing went out and which cards fail.
+    """
     rules = load_card_fields()
     repo = store.get_store().catalog_cards
     runs = repo.check_runs(limit=50)
@@ -173,6 +187,18 @@ def card_checks_gate(store: StoreResource) -> dg.AssetCheckResult:
     limit = rules.export.max_failing_share_jump
     passed = before is None or now - before <= limit
     repo.set_gate(current["run_id"], passed)
+    report_meta: dict[str, Any] = {}
+    if not passed:
+        notice = (
+            f"Выгрузка в Ozon остановлена: доля карточек с ошибками выросла с {before:.1%} "
+            f"до {now:.1%} (допустимо +{limit:.0%}). Проверьте последние файлы SAP и Art-Trade; "
+            "карточки ниже не выгружены."
+        )
+        _, html_path, _ = publish_report(
+            store.get_store(), context.op_execution_context.run_id, notice
+        )
+        context.log.warning(f"export stopped by the gate; report written to {html_path}")
+        report_meta["report"] = dg.MetadataValue.path(str(html_path.resolve()))
     return dg.AssetCheckResult(
         check_name=FAILING_SHARE_CHECK,
         passed=passed,
@@ -184,6 +210,7 @@ def card_checks_gate(store: StoreResource) -> dg.AssetCheckResult:
             "cards": current["cards"],
             "failed": current["failed"],
             "failed_by_drift": current["drift_failed"],
+            **report_meta,
         },
         description=None
         if passed
@@ -254,19 +281,11 @@ def card_moderation(
     return dg.MaterializeResult(metadata=report.model_dump())
 
 
-@dg.asset(
-    key=CATALOG_REPORT,
-    group_name=CATALOG,
-    kinds={"html", "csv"},
-    owners=["team:catalog"],
-    deps=[CARD_MODERATION],
-    description="Report for catalog staff (HTML in Russian + CSV for Excel): per SKU what "
-    "blocks it, who fixes it and how; totals and the trend across runs.",
-)
-def catalog_report(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
-    """Per SKU what blocks it, who fixes it and how; totals and trend (HTML + CSV)."""
+def publish_report(
+    cms: Store, run_id: str, notice: str | None = None
+) -> tuple[CatalogReport, Path, Path]:
+    """Build the staff report from the store, write HTML + CSV, record the run for the trend."""
     rules = load_card_fields()
-    cms = store.get_store()
     repo = cms.catalog_cards
     previous = repo.report_runs()
     run = repo.latest_check_run()
@@ -292,9 +311,24 @@ def catalog_report(context: dg.AssetExecutionContext, store: StoreResource) -> d
         ),
     )
     at = utcnow()
-    report = build_report(inputs, rules, previous, at=at, run_id=context.run_id)
-    html_path, csv_path = write_report(report, report_dir(), at, context.run_id)
-    repo.record_report_run(context.run_id, report.totals, str(html_path), at)
+    report = build_report(inputs, rules, previous, at=at, run_id=run_id, notice=notice)
+    html_path, csv_path = write_report(report, report_dir(), at, run_id)
+    repo.record_report_run(run_id, report.totals, str(html_path), at)
+    return report, html_path, csv_path
+
+
+@dg.asset(
+    key=CATALOG_REPORT,
+    group_name=CATALOG,
+    kinds={"html", "csv"},
+    owners=["team:catalog"],
+    deps=[CARD_MODERATION],
+    description="Report for catalog staff (HTML in Russian + CSV for Excel): per SKU what "
+    "blocks it, who fixes it and how; totals and the trend across runs.",
+)
+def catalog_report(context: dg.AssetExecutionContext, store: StoreResource) -> dg.MaterializeResult:
+    """Per SKU what blocks it, who fixes it and how; totals and trend (HTML + CSV)."""
+    report, html_path, csv_path = publish_report(store.get_store(), context.run_id)
     context.log.info(f"report written to {html_path}")
     return dg.MaterializeResult(
         metadata={

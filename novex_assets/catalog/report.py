@@ -287,6 +287,7 @@ th,td{border-bottom:1px solid #e3e7ee;padding:6px 8px;text-align:left;vertical-a
 th{background:#f3f5f9;position:sticky;top:0}
 .owner{white-space:nowrap;font-weight:bold}
 .split{display:flex;gap:32px;flex-wrap:wrap}.split>div{flex:1;min-width:280px}
+.alert{border:2px solid #c0392b;background:#fdecea;border-radius:8px;padding:10px 14px}
 """
 
 
@@ -346,8 +347,9 @@ def render_html(
     runs: list[dict[str, Any]],
     at: datetime,
     run_id: str,
+    notice: str | None = None,
 ) -> str:
-    """The whole page as one string."""
+    """The whole page as one string; `notice` is shown above everything (an export stopped)."""
     cards = [
         ("SKU для Ozon", totals["skus_enabled"]),
         ("Карточек собрано", totals["cards"]),
@@ -376,6 +378,7 @@ def render_html(
         owner_col=5,
     )
     stamp = at.strftime("%d.%m.%Y %H:%M UTC")
+    alert = f'<p class="alert" id="notice">{html.escape(notice)}</p>' if notice else ""
     return f"""<!DOCTYPE html>
 <html lang="ru"><head><meta charset="utf-8">
 <title>Каталог Ozon: что блокирует карточки — {html.escape(stamp)}</title>
@@ -383,7 +386,7 @@ def render_html(
 <body>
 <h1>Каталог Ozon: что блокирует карточки</h1>
 <p class="muted">Отчёт от {html.escape(stamp)}, запуск {html.escape(run_id[:8])}.</p>
-<div class="cards">{tiles}</div>
+{alert}<div class="cards">{tiles}</div>
 <div class="split"><div><h2>По причинам</h2>{reasons}</div>
 <div><h2>По ответственным</h2>{owners}</div></div>
 <h2>Динамика по запускам</h2>{_svg_trend(runs)}
@@ -412,6 +415,7 @@ def build_report(
     *,
     at: datetime,
     run_id: str,
+    notice: str | None = None,
 ) -> CatalogReport:
     """Blockers, totals and both renderings; `previous_runs` feed the trend."""
     blockers = collect_blockers(inputs, rules)
@@ -420,7 +424,7 @@ def build_report(
     return CatalogReport(
         blockers=blockers,
         totals=totals,
-        html=render_html(blockers, totals, runs, at, run_id),
+        html=render_html(blockers, totals, runs, at, run_id, notice),
         csv=render_csv(blockers),
     )
 

@@ -281,6 +281,13 @@ def test_failing_share_jump_blocks_the_export(
         if e.materialization
     }
     assert store.catalog_cards.exports().height == sent_before
+    # The report is written all the same, the stop on top and the failing cards listed.
+    latest = store.catalog_cards.report_runs()[-1]
+    assert latest["run_id"] == result.run_id
+    page = Path(latest["html_path"]).read_text(encoding="utf-8")
+    assert "Выгрузка в Ozon остановлена" in page and "Проверьте последние файлы SAP" in page
+    assert latest["totals"]["blocked_skus"] >= 6
+    assert str(Path(latest["html_path"]).resolve()) == gate.metadata["report"].value
     # Still broken on the next run: still stopped (the refused run is no baseline).
     again = _run(resources, instance)
     assert not again.success
