@@ -8,11 +8,18 @@ from datetime import UTC
 from typing import Any
 
 import dagster as dg
+from pydantic import Field
 
 from novex_assets.constants import ORDERS
 from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.flow import handle_infor_documents, handle_messages
-from novex_assets.orders.handover import HandoverReport, create_acts, finish_acts, poll_returns
+from novex_assets.orders.handover import (
+    ACT_READY_STAGES,
+    HandoverReport,
+    create_acts,
+    finish_acts,
+    poll_returns,
+)
 from novex_assets.orders.intake_assets import PUSH_INBOX_KEY
 from novex_assets.orders.packing import PackingReport, fetch_labels
 from novex_assets.orders.stockbook import StockBook
@@ -194,6 +201,19 @@ def _asked(context: dg.AssetExecutionContext, job: str) -> bool:
     return context.run.job_name == job
 
 
+class ActsConfig(dg.Config):
+    """A staff run of orders_handover: acts now instead of at the cut-off."""
+
+    on_demand: bool = Field(
+        default=False,
+        description="Create acts now for every delivery method with packed postings, whatever "
+        "Ozon's cut-off (false: only methods whose cut-off is within orders.act_lead_minutes).",
+    )
+    warehouse_ids: list[int] = Field(
+        default=[], description="Only these Ozon warehouses; empty = every warehouse."
+    )
+
+
 @dg.asset(
     key=["orders", "acts"],
     group_name=ORDERS,
@@ -201,36 +221,41 @@ def _asked(context: dg.AssetExecutionContext, job: str) -> bool:
     deps=[labels],
     retry_policy=OZON_RETRY,
     output_required=False,
-    description="Handover acts per warehouse: created at the cut-off (orders_handover), "
-    "documents and barcode to Infor when ready; postings left out carried to the next.",
+    description="Handover acts per delivery method, created near Ozon's cut-off "
+    "(orders_handover) or on demand; documents and barcode to Infor; postings left out go "
+    "with the next act.",
 )
 def acts(
     context: dg.AssetExecutionContext,
+    config: ActsConfig,
     ozon: OzonResource,
     store: StoreResource,
     infor: InforResource,
     settings: SettingsResource,
 ) -> Iterator[dg.MaterializeResult]:
-    """Handover acts per warehouse, created at the cut-off; documents to Infor when ready."""
+    """Handover acts per delivery method near Ozon's cut-off, or on demand; documents to Infor."""
     report = HandoverReport()
+    create = _asked(context, ORDERS_HANDOVER_JOB) or config.on_demand
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
         forming = ctx.repo.acts(["forming"])
-        if not forming and not _asked(context, ORDERS_HANDOVER_JOB):
+        if not forming and not create:
             return
         finish_acts(ctx, report)
-        if _asked(context, ORDERS_HANDOVER_JOB):
-            create_acts(ctx, report)
+        if create:
+            created = create_acts(
+                ctx, report, on_demand=config.on_demand, warehouse_ids=config.warehouse_ids
+            )
+            finish_acts(ctx, report, created, wait_s=ctx.settings.orders.act_wait_s)
+    waiting = [p for p in ctx.repo.by_stage(ACT_READY_STAGES) if not p["act_id"]]
     yield dg.MaterializeResult(
         metadata={
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
-            "refused_by_warehouse": dg.MetadataValue.json(
-                {str(k): v for k, v in report.refusals.items()}
-            ),
+            "on_demand": config.on_demand,
+            "delivery_methods": dg.MetadataValue.json(report.methods),
+            "refused_by_method": dg.MetadataValue.json(report.refusals),
             "acts_forming": len(ctx.repo.acts(["forming"])),
-            "cutoff_local_by_warehouse": dg.MetadataValue.json(
-                {str(k): v for k, v in report.cutoffs.items()}
-            ),
+            "postings_waiting_for_an_act": len(waiting),
         }
     )
 
@@ -274,7 +299,8 @@ def returns(
 orders_handover_job = dg.define_asset_job(
     ORDERS_HANDOVER_JOB,
     selection=dg.AssetSelection.assets(acts),
-    description="Acts for every warehouse with packed postings; documents to Infor.",
+    description="Acts for delivery methods whose cut-off is near (run config "
+    "ops.orders__acts.config.on_demand: true = now); documents to Infor.",
 )
 orders_returns_job = dg.define_asset_job(
     ORDERS_RETURNS_JOB,
