@@ -1,6 +1,7 @@
-"""Orders assets (group `orders`): postings, shipments, labels, acts and returns.
+"""Orders assets (group `orders`): postings, shipments, labels, acts, returns, staff actions.
 
 Each is its store table; each materialisation carries counts, lag and what is stuck and why.
+The staff assets record what a person asked for (cancellations, held postings retried).
 """
 
 from collections.abc import Iterator
@@ -10,7 +11,12 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
-from novex_assets.constants import ORDERS
+from novex_assets.constants import (
+    ORDERS,
+    ORDERS_CANCEL_JOB,
+    ORDERS_RETRY_HELD_JOB,
+    ORDERS_STAFF_ASSETS,
+)
 from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.flow import handle_infor_documents, handle_messages
 from novex_assets.orders.handover import (
@@ -22,6 +28,7 @@ from novex_assets.orders.handover import (
 )
 from novex_assets.orders.intake_assets import PUSH_INBOX_KEY
 from novex_assets.orders.packing import PackingReport, fetch_labels
+from novex_assets.orders.staff import StaffReport, cancel_postings, retry_held_postings
 from novex_assets.orders.stockbook import StockBook
 from novex_assets.settings_resource import SettingsResource
 from resources.ozon_resource import OzonResource
@@ -296,6 +303,101 @@ def returns(
     )
 
 
+class CancelConfig(dg.Config):
+    """A seller-side cancellation staff ask for."""
+
+    posting_numbers: list[str] = Field(description="Postings to cancel on Ozon.")
+    reason_id: int = Field(
+        description="Ozon's seller cancel reason id (352 out of stock, 400 only defective stock "
+        "left, 402 other: needs a message); checked against the ones Ozon allows per posting."
+    )
+    message: str = Field(default="", description="Why: sent to Ozon and kept in the store.")
+
+
+def _staff_metadata(report: StaffReport) -> dict[str, Any]:
+    return {
+        "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
+        "done": dg.MetadataValue.json(report.done),
+        "failed": len(report.failed),
+        "failures": dg.MetadataValue.json(report.failed),
+    }
+
+
+@dg.asset(
+    key=list(ORDERS_STAFF_ASSETS[0]),
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    deps=[postings],
+    description="Seller-side cancellations staff ask for (orders_cancel): reason checked "
+    "against Ozon's, cancelled on Ozon, stock released, Infor told to stop picking.",
+)
+def staff_cancellations(
+    context: dg.AssetExecutionContext,
+    config: CancelConfig,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Seller-side cancellations staff ask for, each checked against Ozon's allowed reasons."""
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        report = cancel_postings(ctx, config.posting_numbers, config.reason_id, config.message)
+    for number, why in report.failed.items():
+        context.log.warning(f"posting {number} not cancelled: {why}")
+    return dg.MaterializeResult(
+        metadata={
+            "reason_id": config.reason_id,
+            "asked": len(config.posting_numbers),
+            "cancelled": len(report.done),
+            **_staff_metadata(report),
+        }
+    )
+
+
+class RetryHeldConfig(dg.Config):
+    """Which held postings to try again."""
+
+    posting_numbers: list[str] = Field(
+        default=[], description="Only these held postings; empty = every held posting."
+    )
+
+
+@dg.asset(
+    key=list(ORDERS_STAFF_ASSETS[1]),
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    deps=[postings],
+    retry_policy=OZON_RETRY,
+    description="Postings held by the unknown-offer or short-stock rule, tried again through "
+    "chain 1 (orders_retry_held), e.g. once stock arrived.",
+)
+def held_postings(
+    context: dg.AssetExecutionContext,
+    config: RetryHeldConfig,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Held postings tried again through chain 1 against the newest stock."""
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        report = retry_held_postings(ctx, _stock_book(ctx, store, infor), config.posting_numbers)
+    still = ctx.repo.by_stage(["exception"])
+    return dg.MaterializeResult(
+        metadata={
+            "tried": len(report.done) + len(report.failed),
+            "released": sum(1 for o in report.done.values() if o == "notified"),
+            "still_held": len(still),
+            "still_held_why": dg.MetadataValue.json(
+                {r["posting_number"]: r["exception"] for r in still[:STUCK_SHOWN]}
+            ),
+            **_staff_metadata(report),
+        }
+    )
+
+
 orders_handover_job = dg.define_asset_job(
     ORDERS_HANDOVER_JOB,
     selection=dg.AssetSelection.assets(acts),
@@ -306,4 +408,16 @@ orders_returns_job = dg.define_asset_job(
     ORDERS_RETURNS_JOB,
     selection=dg.AssetSelection.assets(returns),
     description="Poll Ozon's returns into the store and announce them to Infor.",
+)
+orders_cancel_job = dg.define_asset_job(
+    ORDERS_CANCEL_JOB,
+    selection=dg.AssetSelection.assets(staff_cancellations),
+    description="Cancel postings on Ozon as the seller (run config: posting numbers, Ozon's "
+    "reason id, message); stock released, Infor told to stop picking.",
+)
+orders_retry_held_job = dg.define_asset_job(
+    ORDERS_RETRY_HELD_JOB,
+    selection=dg.AssetSelection.assets(held_postings),
+    description="Try postings held for an unknown offer or short stock again (e.g. after stock "
+    "arrived).",
 )
