@@ -13,6 +13,10 @@ CATALOG_REFRESH_JOB = "catalog_refresh"
 
 ORDERS_PROCESS_JOB = "orders_process"
 ORDERS_POLL_JOB = "orders_poll"
+ORDERS_CANCEL_JOB = "orders_cancel"
+ORDERS_RETRY_HELD_JOB = "orders_retry_held"
+# Order assets only a staff job materialises (with its run config); orders_process leaves them.
+ORDERS_STAFF_ASSETS = (("orders", "staff_cancellations"), ("orders", "held_postings"))
 
 # Catalog export (cards, checks, export, moderation, report).
 CATALOG_EXPORT_JOB = "catalog_export"

@@ -15,7 +15,12 @@ from novex_assets.inventory import assets as inventory_assets
 from novex_assets.jobs import catalog_refresh_job, inventory_reconcile_job, inventory_sync_job
 from novex_assets.orders import assets as orders_assets
 from novex_assets.orders import intake_assets as orders_intake_assets
-from novex_assets.orders.assets import orders_handover_job, orders_returns_job
+from novex_assets.orders.assets import (
+    orders_cancel_job,
+    orders_handover_job,
+    orders_retry_held_job,
+    orders_returns_job,
+)
 from novex_assets.orders.intake_assets import orders_poll_job, orders_process_job
 from novex_assets.settings import NovexSettings, load_settings
 from novex_assets.settings_resource import SettingsResource
@@ -90,6 +95,8 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
             catalog_moderation_job,
             orders_handover_job,
             orders_returns_job,
+            orders_cancel_job,
+            orders_retry_held_job,
         ],
         sensors=[
             build_stock_snapshot_sensor(settings.sync.snapshot_sensor_interval_s),

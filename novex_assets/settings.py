@@ -268,7 +268,22 @@ class OrdersSettings(_Strict):
     label_delay_s: int = Field(
         default=45, ge=0, description="Ozon prints labels this long after packing."
     )
-    acts_cron: str = "30 * * * *"
+    # The handover schedule only asks; an act is created once Ozon's cut-off of the delivery
+    # method is this near (Ozon's clock), so the cron must fire at least this often.
+    acts_cron: str = "*/10 * * * *"
+    act_lead_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="Create a method's act this long before its cut-off.",
+    )
+    act_wait_s: int = Field(
+        default=300,
+        ge=0,
+        le=3600,
+        description="Seconds (Ozon's clock) a run waits for a new act's documents; "
+        "an act still forming then is finished by the next run.",
+    )
     returns_cron: str = "*/20 * * * *"
     returns_lookback_days: int = Field(default=30, ge=1, le=365)
 

@@ -4,7 +4,8 @@ Buyers place a few hundred orders (several lines, marked goods, some needing two
 sandbox pushes them to our push receiver, which writes the inbox; `orders_process` runs chain 1
 (notices to Infor); the simulated Infor allocates and packs (a few documents wrong on purpose);
 some buyers cancel, one right after Infor packed and before our ship call; chain 2 ships and
-delivers labels; at the cut-off `orders_handover` sends the acts; the clock runs to delivery;
+delivers labels; `orders_handover` makes the acts once the clock nears Ozon's cut-off (the demo
+moves the sandbox clock into that window) and sends them to Infor; the clock runs to delivery;
 returns come back, Infor receives them. Every posting's end state is printed.
 """
 
@@ -14,6 +15,7 @@ import json
 import random
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
@@ -21,10 +23,12 @@ import dagster as dg
 import polars as pl
 
 from novex_assets.definitions import build_definitions
+from novex_cli.demo import materialization_metadata
 from novex_cli.stack import LocalStack
 from ozon_sandbox.api.returns import ForceReturn
 from ozon_sandbox.postings.orders import OrderLine, PlaceOrder
 from ozon_sandbox.testing import ThreadedServer
+from resources.ozon import OzonClient
 from resources.push_receiver.app import ReceiverConfig, create_app
 from resources.sources.files import FileDropInfor
 from resources.store.orders import OrdersRepo
@@ -39,6 +43,7 @@ POSTING_PUSHES = [
     "TYPE_DELIVERY_DATE_CHANGED",
 ]
 HOUR, DAY = 3600, 86400
+ACTS_KEY = dg.AssetKey(["orders", "acts"])
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -202,6 +207,10 @@ def run_orders_day(
         )
 
         time.sleep(60 / stack.time_factor + 0.5)
+        # The schedule's run asks every few minutes; Ozon's cut-off decides when an act is made.
+        first = materialization_metadata(day.run("orders_handover"), ACTS_KEY) or {}
+        decisions = sorted({m["decision"] for m in first.get("delivery_methods", {}).values()})
+        moved = _into_act_window(stack)
         day.settle(
             "orders_handover",
             lambda: not repo.acts(["forming"]) and not repo.by_stage(["labelled", "shipped"]),
@@ -209,7 +218,9 @@ def run_orders_day(
         )
         acts = repo.acts()
         click.echo(
-            f"  cut-off: {len(acts)} acts ({', '.join(a['status'] for a in acts)}), "
+            f"  handover: the schedule's run said {'; '.join(decisions) or 'nothing to do'}; "
+            f"{f'clock moved {moved} to the window, ' if moved else ''}"
+            f"{len(acts)} acts ({', '.join(a['status'] for a in acts)}), "
             f"{sum(len(a['postings']) for a in acts)} postings handed over on paper"
         )
 
@@ -235,6 +246,29 @@ def run_orders_day(
         day.store.dispose()
 
 
+def _into_act_window(stack: LocalStack) -> str:
+    """Advance the sandbox clock until every delivery method's act window is open.
+
+    Returns how far it moved ("" if no move was needed), e.g. "42 min".
+    """
+    lead = timedelta(minutes=stack.settings.orders.act_lead_minutes)
+    with OzonClient(
+        stack.server.url, stack.client_id, stack.api_key, time_scale=stack.time_factor
+    ) as client:
+        opens = [
+            datetime.fromisoformat(m.cutoff_at.replace("Z", "+00:00")) - lead
+            for m in client.carriages.delivery_list()
+            if m.cutoff_at
+        ]
+    now = stack.server.admin.clock().now
+    if not opens or max(opens) <= now:
+        return ""
+    # A couple of minutes into the window, so the next run surely falls inside it.
+    step = max(opens) - now + timedelta(minutes=2)
+    stack.server.admin.advance(step.total_seconds())
+    return f"{step.total_seconds() / 60:.0f} min"
+
+
 def _labels_at_infor(stack: LocalStack) -> int:
     """Postings whose label is in a PDF in Infor's outbox (from the label manifests)."""
     total = 0
@@ -244,8 +278,6 @@ def _labels_at_infor(stack: LocalStack) -> int:
 
 
 def _far_future() -> Any:
-    from datetime import UTC, datetime, timedelta
-
     return datetime.now(UTC) + timedelta(days=1)
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from email.utils import formatdate
 
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
@@ -60,6 +61,12 @@ def _method_endpoint(
     sandbox: Sandbox, method: OzonMethod
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
+        response = await _answer(request)
+        # Ozon's replies carry its time; the sandbox's is its own (possibly fast) clock.
+        response.headers["date"] = formatdate(sandbox.clock.now().timestamp(), usegmt=True)
+        return response
+
+    async def _answer(request: Request) -> Response:
         path = method.path
         try:
             client_id, account = authenticate(request.headers, sandbox.accounts)

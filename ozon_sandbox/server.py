@@ -47,7 +47,15 @@ def run(
             the server shuts down and ``run`` raises ``RuntimeError``.
     """
     server = uvicorn.Server(
-        uvicorn.Config(create_app(config), host=host, port=port, log_level="info", lifespan="on")
+        uvicorn.Config(
+            create_app(config),
+            host=host,
+            port=port,
+            log_level="info",
+            lifespan="on",
+            # The app dates Ozon replies by the sandbox clock; uvicorn's own would clash.
+            date_header=False,
+        )
     )
     failures: list[BaseException] = []
     if on_started is not None:

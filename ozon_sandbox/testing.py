@@ -336,10 +336,18 @@ class ThreadedServer:
     app's shutdown hooks) and waits for the thread.
     """
 
-    def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1", name: str = "server") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        host: str = "127.0.0.1",
+        name: str = "server",
+        date_header: bool = True,
+    ) -> None:
         self._app = app
         self.host = host
         self.name = name
+        self._date_header = date_header
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -355,6 +363,7 @@ class ThreadedServer:
             lifespan="on",
             access_log=False,
             timeout_graceful_shutdown=5,
+            date_header=self._date_header,
         )
         server = uvicorn.Server(uv_config)
         self._server = server
@@ -407,7 +416,8 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         """Start serving and wait until the server accepts connections."""
         self._app = create_app(self.config)
-        serving = ThreadedServer(self._app, host=self._host, name="ozon-sandbox")
+        # The app dates its replies by the sandbox clock; uvicorn's wall-clock Date would clash.
+        serving = ThreadedServer(self._app, host=self._host, name="ozon-sandbox", date_header=False)
         self._serving = serving.start()
         self.url = f"http://{self._host}:{serving.port}"
         token = self.config.admin_token

@@ -1,4 +1,4 @@
-"""Schedules of the order flow: acts at the cut-offs, returns polled (Ozon pushes none)."""
+"""Schedules of the order flow: acts near the cut-offs, returns polled (Ozon pushes none)."""
 
 import dagster as dg
 
@@ -15,7 +15,9 @@ def build_orders_schedules(settings: OrdersSettings) -> list[dg.ScheduleDefiniti
             cron_schedule=settings.acts_cron,
             execution_timezone="UTC",
             default_status=dg.DefaultScheduleStatus.RUNNING,
-            description="Acts for warehouses with packed postings at the cut-off.",
+            # Fires often; the run creates a method's act only within act_lead_minutes of
+            # Ozon's cut-off for it, so the cron must fire at least that often.
+            description="Acts for delivery methods whose Ozon cut-off is near.",
         ),
         dg.ScheduleDefinition(
             name="orders_returns_schedule",

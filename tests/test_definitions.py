@@ -171,14 +171,19 @@ def test_orders_flow_is_registered(monkeypatch):
         "orders/labels",
         "orders/acts",
         "orders/returns",
+        "orders/staff_cancellations",
+        "orders/held_postings",
     } <= keys
     process = {
         k.to_user_string()
         for k in defs.resolve_job_def("orders_process").asset_layer.executable_asset_keys
     }
     assert {"orders/postings", "orders/shipments", "orders/labels"} <= process
-    for job in ("orders_handover", "orders_returns"):
+    # Staff assets need their run config: the sensor-started batch job leaves them out.
+    assert not process & {"orders/staff_cancellations", "orders/held_postings"}
+    for job in ("orders_handover", "orders_returns", "orders_cancel", "orders_retry_held"):
         assert defs.resolve_job_def(job) is not None
+    assert defs.resolve_schedule_def("orders_handover_schedule").cron_schedule == "*/10 * * * *"
     sensor = defs.resolve_sensor_def("orders_process_on_infor_document")
     assert sensor.job_name == "orders_process"
     for name in ("orders_handover_schedule", "orders_returns_schedule"):

@@ -1,6 +1,7 @@
-"""Orders assets (group `orders`): postings, shipments, labels, acts and returns.
+"""Orders assets (group `orders`): postings, shipments, labels, acts, returns, staff actions.
 
 Each is its store table; each materialisation carries counts, lag and what is stuck and why.
+The staff assets record what a person asked for (cancellations, held postings retried).
 """
 
 from collections.abc import Iterator
@@ -8,13 +9,26 @@ from datetime import UTC
 from typing import Any
 
 import dagster as dg
+from pydantic import Field
 
-from novex_assets.constants import ORDERS
+from novex_assets.constants import (
+    ORDERS,
+    ORDERS_CANCEL_JOB,
+    ORDERS_RETRY_HELD_JOB,
+    ORDERS_STAFF_ASSETS,
+)
 from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.flow import handle_infor_documents, handle_messages
-from novex_assets.orders.handover import HandoverReport, create_acts, finish_acts, poll_returns
+from novex_assets.orders.handover import (
+    ACT_READY_STAGES,
+    HandoverReport,
+    create_acts,
+    finish_acts,
+    poll_returns,
+)
 from novex_assets.orders.intake_assets import PUSH_INBOX_KEY
 from novex_assets.orders.packing import PackingReport, fetch_labels
+from novex_assets.orders.staff import StaffReport, cancel_postings, retry_held_postings
 from novex_assets.orders.stockbook import StockBook
 from novex_assets.settings_resource import SettingsResource
 from resources.ozon_resource import OzonResource
@@ -194,6 +208,19 @@ def _asked(context: dg.AssetExecutionContext, job: str) -> bool:
     return context.run.job_name == job
 
 
+class ActsConfig(dg.Config):
+    """A staff run of orders_handover: acts now instead of at the cut-off."""
+
+    on_demand: bool = Field(
+        default=False,
+        description="Create acts now for every delivery method with packed postings, whatever "
+        "Ozon's cut-off (false: only methods whose cut-off is within orders.act_lead_minutes).",
+    )
+    warehouse_ids: list[int] = Field(
+        default=[], description="Only these Ozon warehouses; empty = every warehouse."
+    )
+
+
 @dg.asset(
     key=["orders", "acts"],
     group_name=ORDERS,
@@ -201,36 +228,41 @@ def _asked(context: dg.AssetExecutionContext, job: str) -> bool:
     deps=[labels],
     retry_policy=OZON_RETRY,
     output_required=False,
-    description="Handover acts per warehouse: created at the cut-off (orders_handover), "
-    "documents and barcode to Infor when ready; postings left out carried to the next.",
+    description="Handover acts per delivery method, created near Ozon's cut-off "
+    "(orders_handover) or on demand; documents and barcode to Infor; postings left out go "
+    "with the next act.",
 )
 def acts(
     context: dg.AssetExecutionContext,
+    config: ActsConfig,
     ozon: OzonResource,
     store: StoreResource,
     infor: InforResource,
     settings: SettingsResource,
 ) -> Iterator[dg.MaterializeResult]:
-    """Handover acts per warehouse, created at the cut-off; documents to Infor when ready."""
+    """Handover acts per delivery method near Ozon's cut-off, or on demand; documents to Infor."""
     report = HandoverReport()
+    create = _asked(context, ORDERS_HANDOVER_JOB) or config.on_demand
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
         forming = ctx.repo.acts(["forming"])
-        if not forming and not _asked(context, ORDERS_HANDOVER_JOB):
+        if not forming and not create:
             return
         finish_acts(ctx, report)
-        if _asked(context, ORDERS_HANDOVER_JOB):
-            create_acts(ctx, report)
+        if create:
+            created = create_acts(
+                ctx, report, on_demand=config.on_demand, warehouse_ids=config.warehouse_ids
+            )
+            finish_acts(ctx, report, created, wait_s=ctx.settings.orders.act_wait_s)
+    waiting = [p for p in ctx.repo.by_stage(ACT_READY_STAGES) if not p["act_id"]]
     yield dg.MaterializeResult(
         metadata={
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
-            "refused_by_warehouse": dg.MetadataValue.json(
-                {str(k): v for k, v in report.refusals.items()}
-            ),
+            "on_demand": config.on_demand,
+            "delivery_methods": dg.MetadataValue.json(report.methods),
+            "refused_by_method": dg.MetadataValue.json(report.refusals),
             "acts_forming": len(ctx.repo.acts(["forming"])),
-            "cutoff_local_by_warehouse": dg.MetadataValue.json(
-                {str(k): v for k, v in report.cutoffs.items()}
-            ),
+            "postings_waiting_for_an_act": len(waiting),
         }
     )
 
@@ -271,13 +303,121 @@ def returns(
     )
 
 
+class CancelConfig(dg.Config):
+    """A seller-side cancellation staff ask for."""
+
+    posting_numbers: list[str] = Field(description="Postings to cancel on Ozon.")
+    reason_id: int = Field(
+        description="Ozon's seller cancel reason id (352 out of stock, 400 only defective stock "
+        "left, 402 other: needs a message); checked against the ones Ozon allows per posting."
+    )
+    message: str = Field(default="", description="Why: sent to Ozon and kept in the store.")
+
+
+def _staff_metadata(report: StaffReport) -> dict[str, Any]:
+    return {
+        "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
+        "done": dg.MetadataValue.json(report.done),
+        "failed": len(report.failed),
+        "failures": dg.MetadataValue.json(report.failed),
+    }
+
+
+@dg.asset(
+    key=list(ORDERS_STAFF_ASSETS[0]),
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    deps=[postings],
+    description="Seller-side cancellations staff ask for (orders_cancel): reason checked "
+    "against Ozon's, cancelled on Ozon, stock released, Infor told to stop picking.",
+)
+def staff_cancellations(
+    context: dg.AssetExecutionContext,
+    config: CancelConfig,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Seller-side cancellations staff ask for, each checked against Ozon's allowed reasons."""
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        report = cancel_postings(ctx, config.posting_numbers, config.reason_id, config.message)
+    for number, why in report.failed.items():
+        context.log.warning(f"posting {number} not cancelled: {why}")
+    return dg.MaterializeResult(
+        metadata={
+            "reason_id": config.reason_id,
+            "asked": len(config.posting_numbers),
+            "cancelled": len(report.done),
+            **_staff_metadata(report),
+        }
+    )
+
+
+class RetryHeldConfig(dg.Config):
+    """Which held postings to try again."""
+
+    posting_numbers: list[str] = Field(
+        default=[], description="Only these held postings; empty = every held posting."
+    )
+
+
+@dg.asset(
+    key=list(ORDERS_STAFF_ASSETS[1]),
+    group_name=ORDERS,
+    kinds={"ozon", "sql"},
+    deps=[postings],
+    retry_policy=OZON_RETRY,
+    description="Postings held by the unknown-offer or short-stock rule, tried again through "
+    "chain 1 (orders_retry_held), e.g. once stock arrived.",
+)
+def held_postings(
+    context: dg.AssetExecutionContext,
+    config: RetryHeldConfig,
+    ozon: OzonResource,
+    store: StoreResource,
+    infor: InforResource,
+    settings: SettingsResource,
+) -> dg.MaterializeResult:
+    """Held postings tried again through chain 1 against the newest stock."""
+    with ozon.get_client() as client:
+        ctx = _ctx(context, client, store, infor, settings)
+        report = retry_held_postings(ctx, _stock_book(ctx, store, infor), config.posting_numbers)
+    still = ctx.repo.by_stage(["exception"])
+    return dg.MaterializeResult(
+        metadata={
+            "tried": len(report.done) + len(report.failed),
+            "released": sum(1 for o in report.done.values() if o == "notified"),
+            "still_held": len(still),
+            "still_held_why": dg.MetadataValue.json(
+                {r["posting_number"]: r["exception"] for r in still[:STUCK_SHOWN]}
+            ),
+            **_staff_metadata(report),
+        }
+    )
+
+
 orders_handover_job = dg.define_asset_job(
     ORDERS_HANDOVER_JOB,
     selection=dg.AssetSelection.assets(acts),
-    description="Acts for every warehouse with packed postings; documents to Infor.",
+    description="Acts for delivery methods whose cut-off is near (run config "
+    "ops.orders__acts.config.on_demand: true = now); documents to Infor.",
 )
 orders_returns_job = dg.define_asset_job(
     ORDERS_RETURNS_JOB,
     selection=dg.AssetSelection.assets(returns),
     description="Poll Ozon's returns into the store and announce them to Infor.",
+)
+orders_cancel_job = dg.define_asset_job(
+    ORDERS_CANCEL_JOB,
+    selection=dg.AssetSelection.assets(staff_cancellations),
+    description="Cancel postings on Ozon as the seller (run config: posting numbers, Ozon's "
+    "reason id, message); stock released, Infor told to stop picking.",
+)
+orders_retry_held_job = dg.define_asset_job(
+    ORDERS_RETRY_HELD_JOB,
+    selection=dg.AssetSelection.assets(held_postings),
+    description="Try postings held for an unknown offer or short stock again (e.g. after stock "
+    "arrived).",
 )

@@ -32,6 +32,13 @@ class OrdersContext:
         """Wall-clock UTC now."""
         return self.clock()
 
+    def ozon_now(self) -> datetime:
+        """Ozon's now, by the Date of its last reply (the sandbox clock may run faster).
+
+        For comparisons with times Ozon sets (cut-offs, pack-by); wall-clock until Ozon replied.
+        """
+        return self.client.server_now() or self.now()
+
     def ozon_seconds(self, seconds: float) -> timedelta:
         """A span of Ozon time as wall time (the sandbox clock may run faster)."""
         scale = self.client.time_scale or 1.0

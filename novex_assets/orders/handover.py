@@ -1,24 +1,32 @@
-"""Acts per warehouse at the cut-off, and returns polled from Ozon and received by Infor.
+"""Acts per delivery method at Ozon's cut-off, and returns polled from Ozon and received by Infor.
 
-Acts: for each warehouse with packed postings not yet in an act, ask Ozon for the day's act; the
-next run checks whether its documents are ready, sends the PDF and a manifest with the barcode
-to Infor, and marks the postings that made it in. Postings Ozon left out are carried to the next
-act. Returns: Ozon sends no push for them, so `/v1/returns/list` is read on a schedule; each
-return is matched to our posting and announced to Infor, whose receipt closes it.
+Acts: Ozon's day view of the delivery methods gives each method's warehouse and cut-off; once the
+cut-off (on Ozon's clock) is within the lead time, the method with packed postings gets its act,
+the run waits for the documents, and the PDF and a manifest with the barcode go to Infor. A staff
+run asks for acts at once. Postings Ozon left out, or packed after the act, go with the next one.
+Returns: Ozon sends no push for them, so `/v1/returns/list` is read on a schedule; each return is
+matched to our posting and announced to Infor, whose receipt closes it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from novex_assets.orders.context import OrdersContext
-from resources.ozon.acts import ActRefusedError
+from resources.ozon.acts import ActFailedError, ActRefusedError
 from resources.ozon.errors import OzonError
+from resources.ozon.models.acts import ActStatus
+from resources.ozon.models.carriages import DeliveryMethod
+from resources.ozon.polling import OzonPollTimeoutError
 from resources.sources.infor_documents import ActManifest, ExpectedReturn, ReturnReceipt
 
 ACT_READY_STAGES = ("shipped", "labelled")
+# Our acts that count as the method's act of the day (a failed one is asked for again).
+LIVE_ACT_STATUSES = ("forming", "sent")
 
 
 @dataclass
@@ -26,59 +34,151 @@ class HandoverReport:
     """What a handover or returns run did."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
-    refusals: dict[int, str] = field(default_factory=dict)
-    cutoffs: dict[int, str] = field(default_factory=dict)
+    # Delivery method id → Ozon's refusal code.
+    refusals: dict[str, str] = field(default_factory=dict)
+    # Delivery method id → its warehouse, cut-off, waiting postings and what the run decided.
+    methods: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add(self, outcome: str, n: int = 1) -> None:
         """Count an outcome."""
         self.outcomes[outcome] += n
 
 
-def create_acts(ctx: OrdersContext, report: HandoverReport) -> None:
-    """One act per warehouse (= FBS delivery method) that has packed postings waiting.
+def _cutoff(method: DeliveryMethod) -> datetime | None:
+    if not method.cutoff_at:
+        return None
+    return datetime.fromisoformat(method.cutoff_at.replace("Z", "+00:00"))
 
-    Ozon's day view of the method comes first: its cut-off (shown in the warehouse's zone) and a
-    carriage already created for the day that we do not know yet (a run that died right after
-    creating it), which is taken over instead of asking for a second one.
+
+def create_acts(
+    ctx: OrdersContext,
+    report: HandoverReport,
+    *,
+    on_demand: bool = False,
+    warehouse_ids: Collection[int] = (),
+) -> list[int]:
+    """Ask Ozon for the acts that are due; returns their ids.
+
+    An act per delivery method (each of a warehouse) with packed postings not yet in an act, once
+    Ozon's cut-off for the method is ``act_lead_minutes`` away or less (on Ozon's clock), or
+    later that day if no run came in time; on demand at once. One act per method and day: what
+    is packed after it goes with the next day's. A carriage of the day we do not know (a run died
+    right after creating it) is taken over instead of asking for a second one.
     """
-    known_acts = {a["act_id"] for a in ctx.repo.acts()}
-    open_acts = {a["warehouse_id"] for a in ctx.repo.acts(["forming"])}
-    for warehouse in sorted({w.ozon_warehouse_id for w in ctx.settings.warehouses}):
-        waiting = [p for p in ctx.repo.by_stage(ACT_READY_STAGES, warehouse) if not p["act_id"]]
-        if not waiting or warehouse in open_acts:
+    ours = {w.ozon_warehouse_id for w in ctx.settings.warehouses}
+    if warehouse_ids:
+        ours &= set(warehouse_ids)
+    waiting: dict[int, list[dict[str, Any]]] = {}
+    for row in ctx.repo.by_stage(ACT_READY_STAGES):
+        if not row["act_id"] and row["warehouse_id"] in ours:
+            waiting.setdefault(int(row["delivery_method_id"]), []).append(row)
+    if not waiting:
+        return []
+    acts = {a["act_id"]: a for a in ctx.repo.acts()}
+    forming = {a["delivery_method_id"] for a in acts.values() if a["status"] == "forming"}
+    lead = timedelta(minutes=ctx.settings.orders.act_lead_minutes)
+    created: list[int] = []
+    for method in ctx.client.carriages.delivery_list():
+        rows = waiting.pop(method.delivery_method_id, [])
+        if not rows:
             continue
-        method = next(iter(ctx.client.carriages.delivery_list(delivery_method_id=warehouse)), None)
-        if method is not None and method.cutoff_at:
-            cutoff = datetime.fromisoformat(method.cutoff_at.replace("Z", "+00:00"))
-            report.cutoffs[warehouse] = ctx.local(cutoff, warehouse)
-        existing = method.existing_carriage_id if method is not None else None
-        if existing and existing not in known_acts:
-            act_id = int(existing)
+        method_id = method.delivery_method_id
+        warehouse = int(rows[0]["warehouse_id"])
+        cutoff = _cutoff(method)
+        info: dict[str, Any] = {
+            "warehouse_id": warehouse,
+            "name": method.delivery_method_name,
+            "cutoff": ctx.local(cutoff, warehouse),
+            "postings_waiting": len(rows),
+        }
+        report.methods[str(method_id)] = info
+        if method_id in forming:
+            info["decision"] = "the act is still forming"
+            report.add("act_still_forming")
+            continue
+        orphan = next((c.id for c in method.carriages if c.id and c.id not in acts), None)
+        if orphan is not None:
+            act_id = int(orphan)
+            info["decision"] = f"carriage {act_id} taken over"
             report.add("act_taken_over")
         else:
+            if not on_demand:
+                today = [
+                    c.id
+                    for c in method.carriages
+                    if c.id in acts and acts[c.id]["status"] in LIVE_ACT_STATUSES
+                ]
+                if today:
+                    info["decision"] = "today's act is sent; these go with the next day's"
+                    report.add("act_sent_today")
+                    continue
+                if cutoff is None:
+                    info["decision"] = "Ozon reports no cut-off: on demand only"
+                    report.add("act_no_cutoff")
+                    continue
+                opens = cutoff - lead
+                if ctx.ozon_now() < opens:
+                    info["decision"] = f"act due from {ctx.local(opens, warehouse)}"
+                    report.add("act_not_due")
+                    continue
             try:
-                act_id = ctx.client.acts.create(warehouse)
+                act_id = ctx.client.acts.create(method_id)
             except ActRefusedError as exc:
-                report.refusals[warehouse] = exc.reason
+                report.refusals[str(method_id)] = exc.reason
+                info["decision"] = f"Ozon refused the act: {exc.reason}"
                 report.add(f"act_refused_{exc.reason}")
-                ctx.log(f"warehouse {warehouse}: Ozon refused the act ({exc.reason})")
+                ctx.log(f"delivery method {method_id}: Ozon refused the act ({exc.reason})")
                 continue
+            info["decision"] = "act created on demand" if on_demand else "act created"
             report.add("act_created")
         ctx.repo.save_act(
             act_id,
             warehouse_id=warehouse,
-            delivery_method_id=warehouse,
+            delivery_method_id=method_id,
             status="forming",
             postings=[],
             carried_over=[],
         )
+        created.append(act_id)
+    for method_id, rows in waiting.items():
+        report.methods[str(method_id)] = {
+            "warehouse_id": int(rows[0]["warehouse_id"]),
+            "postings_waiting": len(rows),
+            "decision": "not in Ozon's delivery list for today",
+        }
+        report.add("method_not_listed")
+    return created
 
 
-def finish_acts(ctx: OrdersContext, report: HandoverReport) -> None:
-    """Acts whose documents are ready: PDF and manifest to Infor, postings marked in the act."""
+def _status(ctx: OrdersContext, act_id: int, wait_s: float) -> ActStatus:
+    """The act's status now, or once its documents are ready (waiting up to ``wait_s``)."""
+    if wait_s <= 0:
+        return ctx.client.acts.check_status(act_id)
+    try:
+        return ctx.client.acts.wait_until_ready(act_id, timeout_s=wait_s)
+    except OzonPollTimeoutError as exc:
+        return exc.last if isinstance(exc.last, ActStatus) else ctx.client.acts.check_status(act_id)
+    except ActFailedError:
+        return ctx.client.acts.check_status(act_id)
+
+
+def finish_acts(
+    ctx: OrdersContext,
+    report: HandoverReport,
+    act_ids: Collection[int] | None = None,
+    *,
+    wait_s: float = 0.0,
+) -> None:
+    """Acts whose documents are ready: PDF and manifest to Infor, postings marked in the act.
+
+    Every forming act, or only ``act_ids``; ``wait_s`` (Ozon seconds) waits for the documents
+    of each, so an act created this run reaches Infor in the same run.
+    """
     for act in ctx.repo.acts(["forming"]):
         act_id = act["act_id"]
-        status = ctx.client.acts.check_status(act_id)
+        if act_ids is not None and act_id not in act_ids:
+            continue
+        status = _status(ctx, act_id, wait_s)
         if status.status == "in_process":
             report.add("act_forming")
             continue

@@ -107,6 +107,31 @@ def accept_new_posting(
         outcome = _register(ctx, posting, warehouse_id, book, report)
         if outcome != "accepted":
             return outcome
+    return _announce(ctx, posting, warehouse_id, report)
+
+
+def retry_held(ctx: OrdersContext, number: str, book: StockBook, report: IntakeReport) -> str:
+    """Chain 1 again for a posting the unknown-offer or short-stock rule held.
+
+    The offer may be known or the stock there by now: the posting is read from Ozon and checked,
+    reserved and announced to Infor as a new one would be; otherwise the rule applies again.
+    """
+    known = ctx.repo.posting(number)
+    if known is None or known["stage"] != "exception":
+        report.add("not_held")
+        return "not_held"
+    posting = ctx.client.postings.get(number, with_analytics_data=True)
+    warehouse_id = int(posting.delivery_method.warehouse_id)
+    outcome = _register(ctx, posting, warehouse_id, book, report)
+    if outcome != "accepted":
+        return outcome
+    report.add("released")
+    return _announce(ctx, posting, warehouse_id, report)
+
+
+def _announce(ctx: OrdersContext, posting: Posting, warehouse_id: int, report: IntakeReport) -> str:
+    """The shipment notice to Infor for an accepted posting, and its shipment record."""
+    number = posting.posting_number
     notice = _notice(ctx, posting, warehouse_id)
     name = ctx.infor.send(notice_name(number), notice)
     ctx.repo.record_document("out", "shipment_notice", name, posting_number=number, status="sent")
@@ -170,18 +195,7 @@ def _register(
                 else rules.short_stock_reason_id
             )
             try:
-                # Which reasons a seller may give depends on the posting's stage: ask Ozon.
-                allowed = {
-                    int(r.id)
-                    for r in ctx.client.postings.cancel_reasons_for([number]).get(number, [])
-                    if r.is_available_for_cancellation is not False
-                }
-                if reason_id not in allowed:
-                    raise OzonError(
-                        f"reason {reason_id} is not allowed for this posting now "
-                        f"(allowed: {sorted(allowed)})"
-                    )
-                ctx.client.postings.cancel(number, reason_id, reason)
+                seller_cancel(ctx, number, reason_id, reason)
             except OzonError as exc:
                 ctx.repo.update_posting(number, exception=f"{reason}; cancel refused: {exc}")
                 report.add(f"{kind}_held")
@@ -207,9 +221,39 @@ def _register(
             }
         )
     ctx.repo.save_posting(
-        {**base, "stage": "accepted"}, items, order=order, reservations=reservations
+        {**base, "stage": "accepted", "exception": None},
+        items,
+        order=order,
+        reservations=reservations,
     )
     return "accepted"
+
+
+class CancelRefusedError(OzonError):
+    """The seller reason is not one Ozon allows for the posting now."""
+
+
+def seller_cancel(ctx: OrdersContext, number: str, reason_id: int, message: str) -> str:
+    """Cancel a posting on Ozon with a seller reason; returns the reason's title.
+
+    Which reasons a seller may give depends on the posting's stage, so Ozon is asked first and a
+    reason it does not offer is refused here, naming the ones it does. Our own records follow
+    the cancellation separately (``posting_cancelled``).
+
+    Raises:
+        CancelRefusedError: the reason is not allowed for the posting now.
+        OzonNotFoundError: Ozon does not know the posting.
+        OzonError: Ozon refused the cancellation itself.
+    """
+    offered = ctx.client.postings.cancel_reasons_for([number]).get(number, [])
+    allowed = {int(r.id): r.title for r in offered if r.is_available_for_cancellation is not False}
+    if reason_id not in allowed:
+        raise CancelRefusedError(
+            f"reason {reason_id} is not allowed for this posting now "
+            f"(allowed: {sorted(allowed) or 'none'})"
+        )
+    ctx.client.postings.cancel(number, reason_id, message)
+    return allowed[reason_id] or f"reason {reason_id}"
 
 
 def _posting_row(posting: Posting, warehouse_id: int) -> dict[str, object]:

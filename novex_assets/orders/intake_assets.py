@@ -5,7 +5,12 @@ from datetime import timedelta
 import dagster as dg
 from pydantic import Field
 
-from novex_assets.constants import ORDERS, ORDERS_POLL_JOB, ORDERS_PROCESS_JOB
+from novex_assets.constants import (
+    ORDERS,
+    ORDERS_POLL_JOB,
+    ORDERS_PROCESS_JOB,
+    ORDERS_STAFF_ASSETS,
+)
 from novex_assets.orders.inbox import claim_batch
 from novex_assets.orders.polling import poll_postings
 from novex_assets.settings_resource import SettingsResource
@@ -119,7 +124,8 @@ def posting_poll(
 
 orders_process_job = dg.define_asset_job(
     ORDERS_PROCESS_JOB,
-    selection=dg.AssetSelection.groups(ORDERS) - dg.AssetSelection.assets(POSTING_POLL_KEY),
+    selection=dg.AssetSelection.groups(ORDERS)
+    - dg.AssetSelection.assets(POSTING_POLL_KEY, *(dg.AssetKey(k) for k in ORDERS_STAFF_ASSETS)),
     description="Handle a batch of Ozon notifications from the push inbox.",
 )
 

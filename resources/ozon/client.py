@@ -14,6 +14,8 @@ import logging
 import threading
 import time
 from collections.abc import Hashable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -94,6 +96,8 @@ class OzonClient:
         self._local = threading.local()
         # Paths that got a 429 since a service last learned their limits (it clears them).
         self.rate_limited_paths: set[str] = set()
+        # Ozon's time by its last reply's Date header, and when (monotonic) that reply came.
+        self._server_time: tuple[datetime, float] | None = None
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=timeout)
 
@@ -130,6 +134,29 @@ class OzonClient:
         """Close the HTTP client if this client created it."""
         if self._owns_http:
             self._http.close()
+
+    def server_now(self) -> datetime | None:
+        """Ozon's current time by its replies' ``Date`` header; None before the first reply.
+
+        Deadlines Ozon sets (cut-offs, pack-by times) are on its clock, which in a sandbox may
+        run ``time_scale`` times faster than ours; the time since that reply is scaled so.
+        """
+        seen = self._server_time
+        if seen is None:
+            return None
+        moment, at = seen
+        return moment + timedelta(seconds=(time.monotonic() - at) * self.time_scale)
+
+    def _note_server_time(self, value: str | None) -> None:
+        if not value:
+            return
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        self._server_time = (moment, time.monotonic())
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -281,6 +308,7 @@ class OzonClient:
                 f"connection failed ({type(exc).__name__}: {self._redact(str(exc))})", path=path
             ) from None
         elapsed_ms = (time.perf_counter() - started) * 1000
+        self._note_server_time(response.headers.get("date"))
         logger.debug(
             "POST %s -> %d in %.0f ms (attempt %d)",
             path,

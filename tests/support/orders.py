@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,31 @@ def labelled_at_infor(stack: LocalStack) -> dict[str, str]:
             assert number not in found, f"{number} labelled twice"
             found[number] = body["pdf"]
     return found
+
+
+def ozon_cutoff(stack: LocalStack, delivery_method_id: int) -> datetime:
+    """Today's cut-off of a delivery method, as Ozon's delivery list reports it."""
+    from resources.ozon import OzonClient
+
+    with OzonClient(
+        stack.server.url, stack.client_id, stack.api_key, time_scale=stack.time_factor
+    ) as client:
+        (method,) = client.carriages.delivery_list(delivery_method_id=delivery_method_id)
+    return datetime.fromisoformat(method.cutoff_at.replace("Z", "+00:00"))
+
+
+def advance_to(stack: LocalStack, moment: datetime) -> None:
+    """Move the sandbox clock forward to ``moment`` (no move if it is there already)."""
+    now = stack.server.admin.clock().now
+    if now < moment:
+        stack.server.admin.advance((moment - now).total_seconds())
+
+
+def advance_into_act_window(
+    stack: LocalStack, delivery_method_id: int, minutes_in: float = 5.0
+) -> datetime:
+    """Move the sandbox clock ``minutes_in`` into the method's act window; returns the cut-off."""
+    cutoff = ozon_cutoff(stack, delivery_method_id)
+    lead = timedelta(minutes=stack.settings.orders.act_lead_minutes)
+    advance_to(stack, cutoff - lead + timedelta(minutes=minutes_in))
+    return cutoff

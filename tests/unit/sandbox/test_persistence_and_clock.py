@@ -98,3 +98,26 @@ def test_admin_clock_endpoint(frozen: SandboxServer) -> None:
     after = frozen.admin.advance(3600)
     assert before.time_factor == 0
     assert (after.now - before.now).total_seconds() == pytest.approx(3600)
+
+
+def test_replies_are_dated_by_the_sandbox_clock_and_the_client_reads_it(
+    frozen: SandboxServer,
+) -> None:
+    from resources.ozon import OzonClient
+
+    frozen.admin.advance(5 * 86400 + 3600)
+    sandbox_now = frozen.admin.clock().now
+    with OzonClient(frozen.url, CLIENT_ID, API_KEY) as client:
+        assert client.server_now() is None
+        client.warehouses.list()
+        seen = client.server_now()
+    assert seen is not None
+    # One Date header, to the second, of the sandbox's day (not the machine's).
+    assert abs((seen - sandbox_now).total_seconds()) < 2
+    with httpx.Client() as http:
+        reply = http.post(
+            f"{frozen.url}/v2/warehouse/list",
+            json={"limit": 10},
+            headers={"Client-Id": CLIENT_ID, "Api-Key": API_KEY},
+        )
+    assert len(reply.headers.get_list("date")) == 1
