@@ -16,6 +16,7 @@ from novex_assets.catalog.attributes import (
     partition_key,
     refresh_pair,
 )
+from novex_assets.catalog.drift import flag_drifted_cards
 from novex_assets.catalog.mapping import MappingFileError, mapping_path, sync_mapping
 from novex_assets.catalog.tree import refresh_tree
 from novex_assets.constants import CATALOG
@@ -188,6 +189,11 @@ def ozon_attributes(
                 f"{report.requests} requests), {report.dictionaries_skipped} fresh, "
                 f"{report.dictionaries_search} by search, {report.drift} drift events"
             )
+    # Flag the cards the drift hits now, not at the next export: the next report (the
+    # moderation schedule writes one) shows them even when no source file changes meanwhile.
+    flagged = flag_drifted_cards(store.get_store(), utcnow())
+    if flagged:
+        context.log.warning(f"{flagged} card(s) flagged by changes in Ozon's model")
     if failed:
         # Pairs done are stored and fresh, so the retry only redoes the failed ones.
         raise dg.Failure(
@@ -215,5 +221,6 @@ def ozon_attributes(
                 3,
             ),
             "drift_events": sum(r.drift for r in reports),
+            "cards_flagged_by_drift": flagged,
         }
     )
