@@ -231,6 +231,51 @@ FIRST_PRODUCT_ID = 1_000_000_001
 FIRST_SKU = 2_000_000_001
 
 
+class Domains:
+    """Pydantic state per domain (postings, acts, catalog edits ...), created on first use.
+
+    Each domain keeps its own model, keyed by the model's qualified name, so domains are added
+    without touching this class; snapshots carry them as plain JSON, parsed again on first use.
+    """
+
+    def __init__(self, raw: dict[str, Any] | None = None) -> None:
+        self._models: dict[str, BaseModel] = {}
+        self._raw: dict[str, Any] = dict(raw or {})
+
+    def get(self, model: type[D]) -> D:
+        """The state of one domain."""
+        key = f"{model.__module__}.{model.__qualname__}"
+        current = self._models.get(key)
+        if current is None:
+            raw = self._raw.pop(key, None)
+            current = model() if raw is None else model.model_validate(raw)
+            self._models[key] = current
+        return current  # type: ignore[return-value]
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """Plain JSON of every domain, for the sandbox snapshot."""
+        return {**self._raw, **{k: v.model_dump(mode="json") for k, v in self._models.items()}}
+
+
+class SharedState:
+    """State that is Ozon's and the same for every seller (the category model's edits).
+
+    Domains work as on an account (`domain(model)`), so a domain module chooses per call
+    whether a thing is the seller's or Ozon's.
+    """
+
+    def __init__(self, raw: dict[str, Any] | None = None) -> None:
+        self._domains = Domains(raw)
+
+    def domain(self, model: type[D]) -> D:
+        """The sandbox-wide state of one domain, created on first use."""
+        return self._domains.get(model)
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """Plain JSON of every domain, for the sandbox snapshot."""
+        return self._domains.to_snapshot()
+
+
 class AccountState:
     """Mutable state of one seller account, indexed for the sandbox's lookups."""
 
@@ -243,23 +288,12 @@ class AccountState:
         self.next_product_id = FIRST_PRODUCT_ID
         self.next_sku = FIRST_SKU
         self._sorted_ids: list[int] | None = None
-        self._domains: dict[str, BaseModel] = {}
-        self._raw_domains: dict[str, Any] = {}
+        self._domains = Domains()
         self.outbox: list[dict[str, Any]] = []
 
     def domain(self, model: type[D]) -> D:
-        """The account's state of one domain (postings, acts, returns ...), created on first use.
-
-        Each domain keeps its own pydantic model, keyed by the model's qualified name, so domains
-        are added without touching this class; snapshots carry them as plain JSON.
-        """
-        key = f"{model.__module__}.{model.__qualname__}"
-        current = self._domains.get(key)
-        if current is None:
-            raw = self._raw_domains.pop(key, None)
-            current = model() if raw is None else model.model_validate(raw)
-            self._domains[key] = current
-        return current  # type: ignore[return-value]
+        """The account's state of one domain (postings, acts, returns ...), created on first use."""
+        return self._domains.get(model)
 
     def emit(self, message: dict[str, Any]) -> None:
         """Queue a push notification (Ozon's payload, with ``message_type``) for delivery."""
@@ -334,10 +368,7 @@ class AccountState:
             faults=faults,
             next_product_id=self.next_product_id,
             next_sku=self.next_sku,
-            domains={
-                **self._raw_domains,
-                **{k: v.model_dump(mode="json") for k, v in self._domains.items()},
-            },
+            domains=self._domains.to_snapshot(),
             outbox=list(self.outbox),
         )
 
@@ -355,38 +386,9 @@ class AccountState:
             )
         state.next_product_id = max(snapshot.next_product_id, FIRST_PRODUCT_ID)
         state.next_sku = max(snapshot.next_sku, FIRST_SKU)
-        state._raw_domains = dict(snapshot.domains)
+        state._domains = Domains(snapshot.domains)
         state.outbox = list(snapshot.outbox)
         return state
-
-
-class SharedState:
-    """State that is Ozon's and the same for every seller (the category model's edits).
-
-    Domains work as on an account (`domain(model)`, keyed by the model's qualified name), so
-    a domain module chooses per call whether a thing is the seller's or Ozon's.
-    """
-
-    def __init__(self, raw: dict[str, Any] | None = None) -> None:
-        self._domains: dict[str, BaseModel] = {}
-        self._raw_domains: dict[str, Any] = dict(raw or {})
-
-    def domain(self, model: type[D]) -> D:
-        """The sandbox-wide state of one domain, created on first use."""
-        key = f"{model.__module__}.{model.__qualname__}"
-        current = self._domains.get(key)
-        if current is None:
-            raw = self._raw_domains.pop(key, None)
-            current = model() if raw is None else model.model_validate(raw)
-            self._domains[key] = current
-        return current  # type: ignore[return-value]
-
-    def to_snapshot(self) -> dict[str, Any]:
-        """Plain JSON of every domain, for the sandbox snapshot."""
-        return {
-            **self._raw_domains,
-            **{k: v.model_dump(mode="json") for k, v in self._domains.items()},
-        }
 
 
 def parse_money(value: str) -> Decimal | None:
