@@ -72,8 +72,11 @@ def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) 
 
 
 def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
-    """Where every posting is, and which are past their pack-by time (with why)."""
-    now = ctx.now()
+    """Where every posting is, and which are past their pack-by time (with why).
+
+    Pack-by times are Ozon's, so "past" is judged on Ozon's clock.
+    """
+    now = ctx.ozon_now()
     late = ctx.repo.past_pack_by(now)
     stuck = {
         r["posting_number"]: f"{r['stage']}: {r['exception'] or 'waiting for Infor'}"
@@ -121,6 +124,7 @@ def postings(
             return book[0]
 
         report = handle_messages(ctx, push_inbox, store.get_store().inbox, stock)
+        state = _state_metadata(ctx)
     context.log.info(f"{len(push_inbox)} messages: {dict(report.outcomes)}")
     lag = store.get_store().inbox.lag()
     age = lag.oldest_pending_age_s()
@@ -136,7 +140,7 @@ def postings(
             else -1.0,
             "inbox_oldest_pending_age_s": round(age, 1) if age is not None else 0.0,
             "inbox_failed": lag.counts.get("failed", 0),
-            **_state_metadata(ctx),
+            **state,
         }
     )
 
@@ -162,13 +166,14 @@ def shipments(
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
         handle_infor_documents(ctx, report)
+        state = _state_metadata(ctx)
     context.log.info(f"packing: {dict(report.outcomes)}")
     return dg.MaterializeResult(
         metadata={
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "refused": dg.MetadataValue.json(report.refused),
             "postings_created_by_split": report.new_postings,
-            **_state_metadata(ctx),
+            **state,
         }
     )
 
@@ -299,6 +304,7 @@ def returns(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "returns_by_status": dg.MetadataValue.json(by_status),
             "unmatched": sum(1 for r in rows if not r["matched"]),
+            "changed_since": report.returns_since.isoformat() if report.returns_since else "",
         }
     )
 
