@@ -19,6 +19,7 @@ from ozon_sandbox.postings.model import (
     PostingProduct,
     PostingsState,
     StatusChange,
+    UnsetDate,
     change_stock,
     emit_push,
     ozon_time,
@@ -56,6 +57,10 @@ class PlaceOrder(BaseModel):
     delivery_date_end: datetime | None = None
     is_express: bool = False
     reserve_stock: bool = Field(True, description="Refuse the order without free stock.")
+    unset_dates: list[UnsetDate] = Field(
+        default_factory=list,
+        description="Dates the posting's replies leave out (pushes keep them).",
+    )
 
 
 def _order_numbers(domain: PostingsState) -> tuple[int, str]:
@@ -136,6 +141,7 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
         delivery_date_end=order.delivery_date_end or shipment_date + timedelta(days=2),
         upper_barcode=upper,
         lower_barcode=lower,
+        unset_dates=order.unset_dates,
     )
     posting.history.append(
         StatusChange(status=posting.status, substatus=posting.substatus, at=ctx.now_dt)
