@@ -42,6 +42,8 @@ ORDERS_RETURNS_JOB = "orders_returns"
 # Ozon calls fail now and then (429, 5xx after the client's own retries): run the step again.
 OZON_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 STUCK_SHOWN = 20
+STALE_TEMPORARY_S = 60.0
+STALE = "infor_stale_temporaries_removed"
 
 
 def _ctx(
@@ -51,13 +53,20 @@ def _ctx(
     infor: InforResource,
     settings: SettingsResource,
 ) -> OrdersContext:
-    return OrdersContext(
+    ctx = OrdersContext(
         client=client,
         repo=OrdersRepo(store.get_store().engine),
         infor=infor.source().documents(),
         settings=settings.get(),
         log=context.log.info,
     )
+    # A writer killed mid-write (SIGKILL) leaves a hidden temporary in Infor's folders.
+    ctx.stale_temporaries_removed = ctx.infor.remove_stale_temporaries(STALE_TEMPORARY_S)
+    if ctx.stale_temporaries_removed:
+        context.log.warning(
+            f"removed {ctx.stale_temporaries_removed} stale temporary file(s) from Infor's folders"
+        )
+    return ctx
 
 
 def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) -> StockBook:
@@ -140,6 +149,7 @@ def postings(
             else -1.0,
             "inbox_oldest_pending_age_s": round(age, 1) if age is not None else 0.0,
             "inbox_failed": lag.counts.get("failed", 0),
+            STALE: ctx.stale_temporaries_removed,
             **state,
         }
     )
@@ -173,6 +183,7 @@ def shipments(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "refused": dg.MetadataValue.json(report.refused),
             "postings_created_by_split": report.new_postings,
+            STALE: ctx.stale_temporaries_removed,
             **state,
         }
     )
@@ -205,6 +216,7 @@ def labels(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "labels_by_status": dg.MetadataValue.json(counts),
             "labels_pending": counts.get("pending", 0),
+            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -268,6 +280,7 @@ def acts(
             "refused_by_method": dg.MetadataValue.json(report.refusals),
             "acts_forming": len(ctx.repo.acts(["forming"])),
             "postings_waiting_for_an_act": len(waiting),
+            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -304,6 +317,7 @@ def returns(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "returns_by_status": dg.MetadataValue.json(by_status),
             "unmatched": sum(1 for r in rows if not r["matched"]),
+            STALE: ctx.stale_temporaries_removed,
             "changed_since": report.returns_since.isoformat() if report.returns_since else "",
         }
     )
