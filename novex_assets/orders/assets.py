@@ -43,6 +43,8 @@ ORDERS_RETURNS_JOB = "orders_returns"
 OZON_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 STUCK_SHOWN = 20
 STALE_TEMPORARY_S = 60.0
+# Stages whose pack-by time still matters (as in OrdersRepo.past_pack_by).
+PRE_SHIP_STAGES = ("accepted", "notified", "exception", "packing", "refused")
 STALE = "infor_stale_temporaries_removed"
 
 
@@ -85,8 +87,10 @@ def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
 
     Pack-by times are Ozon's, so "past" is judged on Ozon's clock.
     """
-    now = ctx.ozon_now()
-    late = ctx.repo.past_pack_by(now)
+    stages = ctx.repo.stage_counts()
+    waiting = any(stages.get(stage) for stage in PRE_SHIP_STAGES)
+    now = ctx.ozon_now() if waiting else ctx.now()
+    late = ctx.repo.past_pack_by(now) if waiting else []
     stuck = {
         r["posting_number"]: f"{r['stage']}: {r['exception'] or 'waiting for Infor'}"
         for r in late[:STUCK_SHOWN]
@@ -97,7 +101,7 @@ def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
         for r in ctx.repo.by_stage(["exception", "refused"])[:STUCK_SHOWN]
     }
     return {
-        "postings_by_stage": dg.MetadataValue.json(ctx.repo.stage_counts()),
+        "postings_by_stage": dg.MetadataValue.json(stages),
         "past_pack_by": len(late),
         "oldest_past_pack_by_min": round((now - oldest).total_seconds() / 60, 1) if oldest else 0.0,
         "past_pack_by_examples": dg.MetadataValue.json(stuck),

@@ -421,6 +421,8 @@ def fetch_labels(ctx: OrdersContext, report: PackingReport) -> None:
     manifest of its postings in page order; postings Ozon could not print yet ("not ready") and
     failed tasks go back to the queue for a later run.
     """
+    if not ctx.repo.label_status_counts().get("pending"):
+        return  # nothing to ask for (and no need to learn Ozon's time)
     ozon_now = ctx.ozon_now()  # label times are on Ozon's clock (see ``_shipped``)
     retry_at = ozon_now + timedelta(seconds=LABEL_RETRY_S)
     due = ctx.repo.labels_due(ozon_now)
