@@ -15,7 +15,7 @@ import json
 import random
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -197,7 +197,9 @@ def run_orders_day(
         )
         runs = day.settle(
             "orders_process",
-            lambda: not repo.by_stage(["packing"]) and not repo.labels_due(_far_future(), limit=1),
+            lambda: (
+                not repo.by_stage(["packing"]) and not repo.label_status_counts().get("pending", 0)
+            ),
         )
         counts = repo.stage_counts()
         click.echo(
@@ -275,10 +277,6 @@ def _labels_at_infor(stack: LocalStack) -> int:
     for manifest in (stack.data_dir / "infor" / "outbox").glob("labels_*.json"):
         total += len(json.loads(manifest.read_text(encoding="utf-8"))["postings"])
     return total
-
-
-def _far_future() -> Any:
-    return datetime.now(UTC) + timedelta(days=1)
 
 
 def _summary(repo: OrdersRepo) -> None:

@@ -46,6 +46,7 @@ from ozon_sandbox.app import create_app
 from ozon_sandbox.catalog_seed.edits import CatalogEdit, CatalogEdits
 from ozon_sandbox.catalog_state import CatalogSettings
 from ozon_sandbox.config import FaultSettings, SandboxConfig
+from ozon_sandbox.delivery_methods import DeliveryMethodSeed
 from ozon_sandbox.handover.model import HandoverSettings
 from ozon_sandbox.postings.model import Posting as SandboxPosting
 from ozon_sandbox.postings.model import PostingsSettings
@@ -241,6 +242,20 @@ class SandboxAdmin:
         return list(data["pushes"])
 
     # handover: carriages, returns, giveout
+    def seed_delivery_methods(
+        self, client_id: str, methods: list[DeliveryMethodSeed]
+    ) -> dict[str, int]:
+        """Add delivery methods to warehouses (beside each one's own, which has its id)."""
+        body = {"methods": [m.model_dump(mode="json") for m in methods]}
+        return dict(
+            self._send("POST", f"{self._account(client_id)}/handover/delivery-methods", body)
+        )
+
+    def delivery_methods(self, client_id: str) -> list[DeliveryMethodSeed]:
+        """Every delivery method of the account's warehouses, their own ones included."""
+        data = self._send("GET", f"{self._account(client_id)}/handover/delivery-methods")
+        return [DeliveryMethodSeed.model_validate(m) for m in data]
+
     def carriages(self, client_id: str) -> list[CarriageView]:
         """Every carriage (act) of the account."""
         data = self._send("GET", f"{self._account(client_id)}/handover/carriages")

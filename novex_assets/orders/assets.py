@@ -42,6 +42,10 @@ ORDERS_RETURNS_JOB = "orders_returns"
 # Ozon calls fail now and then (429, 5xx after the client's own retries): run the step again.
 OZON_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 STUCK_SHOWN = 20
+STALE_TEMPORARY_S = 60.0
+# Stages whose pack-by time still matters (as in OrdersRepo.past_pack_by).
+PRE_SHIP_STAGES = ("accepted", "notified", "exception", "packing", "refused")
+STALE = "infor_stale_temporaries_removed"
 
 
 def _ctx(
@@ -51,13 +55,20 @@ def _ctx(
     infor: InforResource,
     settings: SettingsResource,
 ) -> OrdersContext:
-    return OrdersContext(
+    ctx = OrdersContext(
         client=client,
         repo=OrdersRepo(store.get_store().engine),
         infor=infor.source().documents(),
         settings=settings.get(),
         log=context.log.info,
     )
+    # A writer killed mid-write (SIGKILL) leaves a hidden temporary in Infor's folders.
+    ctx.stale_temporaries_removed = ctx.infor.remove_stale_temporaries(STALE_TEMPORARY_S)
+    if ctx.stale_temporaries_removed:
+        context.log.warning(
+            f"removed {ctx.stale_temporaries_removed} stale temporary file(s) from Infor's folders"
+        )
+    return ctx
 
 
 def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) -> StockBook:
@@ -72,9 +83,14 @@ def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) 
 
 
 def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
-    """Where every posting is, and which are past their pack-by time (with why)."""
-    now = ctx.now()
-    late = ctx.repo.past_pack_by(now)
+    """Where every posting is, and which are past their pack-by time (with why).
+
+    Pack-by times are Ozon's, so "past" is judged on Ozon's clock.
+    """
+    stages = ctx.repo.stage_counts()
+    waiting = any(stages.get(stage) for stage in PRE_SHIP_STAGES)
+    now = ctx.ozon_now() if waiting else ctx.now()
+    late = ctx.repo.past_pack_by(now) if waiting else []
     stuck = {
         r["posting_number"]: f"{r['stage']}: {r['exception'] or 'waiting for Infor'}"
         for r in late[:STUCK_SHOWN]
@@ -85,7 +101,7 @@ def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
         for r in ctx.repo.by_stage(["exception", "refused"])[:STUCK_SHOWN]
     }
     return {
-        "postings_by_stage": dg.MetadataValue.json(ctx.repo.stage_counts()),
+        "postings_by_stage": dg.MetadataValue.json(stages),
         "past_pack_by": len(late),
         "oldest_past_pack_by_min": round((now - oldest).total_seconds() / 60, 1) if oldest else 0.0,
         "past_pack_by_examples": dg.MetadataValue.json(stuck),
@@ -121,6 +137,7 @@ def postings(
             return book[0]
 
         report = handle_messages(ctx, push_inbox, store.get_store().inbox, stock)
+        state = _state_metadata(ctx)
     context.log.info(f"{len(push_inbox)} messages: {dict(report.outcomes)}")
     lag = store.get_store().inbox.lag()
     age = lag.oldest_pending_age_s()
@@ -136,7 +153,8 @@ def postings(
             else -1.0,
             "inbox_oldest_pending_age_s": round(age, 1) if age is not None else 0.0,
             "inbox_failed": lag.counts.get("failed", 0),
-            **_state_metadata(ctx),
+            STALE: ctx.stale_temporaries_removed,
+            **state,
         }
     )
 
@@ -162,13 +180,15 @@ def shipments(
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
         handle_infor_documents(ctx, report)
+        state = _state_metadata(ctx)
     context.log.info(f"packing: {dict(report.outcomes)}")
     return dg.MaterializeResult(
         metadata={
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "refused": dg.MetadataValue.json(report.refused),
             "postings_created_by_split": report.new_postings,
-            **_state_metadata(ctx),
+            STALE: ctx.stale_temporaries_removed,
+            **state,
         }
     )
 
@@ -200,6 +220,7 @@ def labels(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "labels_by_status": dg.MetadataValue.json(counts),
             "labels_pending": counts.get("pending", 0),
+            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -263,6 +284,7 @@ def acts(
             "refused_by_method": dg.MetadataValue.json(report.refusals),
             "acts_forming": len(ctx.repo.acts(["forming"])),
             "postings_waiting_for_an_act": len(waiting),
+            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -299,6 +321,8 @@ def returns(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "returns_by_status": dg.MetadataValue.json(by_status),
             "unmatched": sum(1 for r in rows if not r["matched"]),
+            STALE: ctx.stale_temporaries_removed,
+            "changed_since": report.returns_since.isoformat() if report.returns_since else "",
         }
     )
 

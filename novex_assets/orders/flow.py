@@ -43,7 +43,9 @@ def handle_message(
 ) -> str:
     """Dispatch one parsed push (or polled change) to its handler."""
     if isinstance(parsed, NewPostingPush):
-        return accept_new_posting(ctx, parsed.posting_number, book(), report)
+        return accept_new_posting(
+            ctx, parsed.posting_number, book(), report, pack_by=parsed.shipment_date
+        )
     if isinstance(parsed, PostingCancelledPush):
         reason = parsed.reason.message or f"cancelled (reason {parsed.reason.id})"
         return posting_cancelled(ctx, parsed.posting_number, reason, report)

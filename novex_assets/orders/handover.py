@@ -38,6 +38,8 @@ class HandoverReport:
     refusals: dict[str, str] = field(default_factory=dict)
     # Delivery method id → its warehouse, cut-off, waiting postings and what the run decided.
     methods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Returns: changes read since this moment (Ozon's clock).
+    returns_since: datetime | None = None
 
     def add(self, outcome: str, n: int = 1) -> None:
         """Count an outcome."""
@@ -220,9 +222,13 @@ def finish_acts(
 
 
 def poll_returns(ctx: OrdersContext, report: HandoverReport) -> None:
-    """Returns changed within the look-back, stored, matched and announced to Infor once."""
+    """Returns changed within the look-back, stored, matched and announced to Infor once.
+
+    The look-back is counted back from Ozon's now (its change moments are on its clock).
+    """
     now = ctx.now()
-    since = now - timedelta(days=ctx.settings.orders.returns_lookback_days)
+    since = ctx.ozon_now() - timedelta(days=ctx.settings.orders.returns_lookback_days)
+    report.returns_since = since
     for item in ctx.client.returns.list(
         visual_status_change_moment=(since, None), return_schema="FBS"
     ):

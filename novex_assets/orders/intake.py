@@ -94,14 +94,24 @@ def _problems(posting: Posting, book: StockBook, warehouse_id: int) -> tuple[str
 
 
 def accept_new_posting(
-    ctx: OrdersContext, number: str, book: StockBook, report: IntakeReport
+    ctx: OrdersContext,
+    number: str,
+    book: StockBook,
+    report: IntakeReport,
+    pack_by: datetime | None = None,
 ) -> str:
-    """Chain 1 for one posting; returns the outcome (also counted in ``report``)."""
+    """Chain 1 for one posting; returns the outcome (also counted in ``report``).
+
+    ``pack_by``: the push's ``shipment_date``, used if Ozon's reply leaves the posting's out.
+    """
     known = ctx.repo.posting(number)
     if known is not None and known["stage"] != "accepted":
         report.add("duplicate")
         return "duplicate"
     posting = ctx.client.postings.get(number, with_analytics_data=True)
+    if posting.shipment_date is None:
+        known_date = known["shipment_date"] if known is not None else None
+        posting.shipment_date = posting.shipment_date_without_delay or pack_by or known_date
     warehouse_id = int(posting.delivery_method.warehouse_id)
     if known is None:
         outcome = _register(ctx, posting, warehouse_id, book, report)
@@ -121,6 +131,8 @@ def retry_held(ctx: OrdersContext, number: str, book: StockBook, report: IntakeR
         report.add("not_held")
         return "not_held"
     posting = ctx.client.postings.get(number, with_analytics_data=True)
+    if posting.shipment_date is None:
+        posting.shipment_date = posting.shipment_date_without_delay or known["shipment_date"]
     warehouse_id = int(posting.delivery_method.warehouse_id)
     outcome = _register(ctx, posting, warehouse_id, book, report)
     if outcome != "accepted":

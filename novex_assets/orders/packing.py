@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from novex_assets.orders.context import OrdersContext
 from novex_assets.orders.intake import stop_picking
@@ -271,7 +271,8 @@ def ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
         number,
         warehouse_id=known["warehouse_id"],
         status="ship_requested",
-        ship_requested_at=ctx.now(),
+        # Ozon's clock: whether the request has settled is judged on Ozon's time.
+        ship_requested_at=ctx.ozon_now(),
     )
     packages = [{int(i["sku"]): int(i["quantity"]) for i in box["items"]} for box in boxes]
     try:
@@ -335,7 +336,7 @@ def resolve_ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
     if posting.status == "awaiting_packaging":
         requested = shipment.get("ship_requested_at")
         if posting.substatus == "ship_failed" or (
-            requested is not None and ctx.now() - requested >= ctx.ozon_seconds(SHIP_SETTLE_S)
+            requested is not None and ctx.ozon_now() - requested >= timedelta(seconds=SHIP_SETTLE_S)
         ):
             return ship(ctx, number, report)
         report.add("ship_unconfirmed")
@@ -390,7 +391,9 @@ def _shipped(ctx: OrdersContext, number: str, results: list[str], report: Packin
             parent_posting_number=None if result == number else number,
         )
         ctx.repo.replace_lines(row, box_items, reservations)
-    ctx.repo.want_labels(results, now + ctx.ozon_seconds(ctx.settings.orders.label_delay_s))
+    # Ozon prints labels a little after packing, by its clock: the time is kept on its clock.
+    delay = timedelta(seconds=ctx.settings.orders.label_delay_s)
+    ctx.repo.want_labels(results, ctx.ozon_now() + delay)
     # Last: until the shipment says shipped, a run killed above is finished by the next one
     # (`resume_unconfirmed` reads the posting on Ozon and records it again, idempotently).
     ctx.repo.save_shipment(
@@ -418,9 +421,11 @@ def fetch_labels(ctx: OrdersContext, report: PackingReport) -> None:
     manifest of its postings in page order; postings Ozon could not print yet ("not ready") and
     failed tasks go back to the queue for a later run.
     """
-    now = ctx.now()
-    retry_at = now + ctx.ozon_seconds(LABEL_RETRY_S)
-    due = ctx.repo.labels_due(now)
+    if not ctx.repo.label_status_counts().get("pending"):
+        return  # nothing to ask for (and no need to learn Ozon's time)
+    ozon_now = ctx.ozon_now()  # label times are on Ozon's clock (see ``_shipped``)
+    retry_at = ozon_now + timedelta(seconds=LABEL_RETRY_S)
+    due = ctx.repo.labels_due(ozon_now)
     tasks: dict[int, list[dict[str, object]]] = {}
     for row in due:
         if row["task_id"] is not None:

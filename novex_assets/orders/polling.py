@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from novex_assets.orders.context import ozon_time
 from resources.ozon.client import OzonClient
 from resources.ozon.models.postings import Posting
 from resources.store.inbox import InboxEntry, InboxRepo
@@ -24,8 +25,8 @@ from resources.store.inbox_keys import (
 )
 
 WATERMARK = "postings"
-# Ozon caps every posting window at one year. Windows reach well past our own clock, so an Ozon
-# clock running ahead of ours (a time-scaled sandbox) loses nothing.
+# Ozon caps every posting window at one year. Windows are set on Ozon's clock (the Date of its
+# replies) and reach well past its now, so a change stamped after our reading loses nothing.
 _AHEAD = timedelta(days=30)
 _CREATED_SPAN = timedelta(days=360)
 _CUTOFF_SPAN = timedelta(days=120)
@@ -150,7 +151,7 @@ def poll_postings(
     Ozon's clock and ours disagree. It moves only after every page is stored, so a poll that
     fails halfway is repeated in full, and the dedup keys make the repeat harmless.
     """
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    moment = (now or ozon_time(client)).astimezone(UTC)
     last = repo.watermark(WATERMARK)
     start = (last - overlap) if last is not None else moment - initial_lookback
     end = moment + _AHEAD

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 from pydantic import BaseModel, Field, field_validator
 from starlette.responses import Response
 
+from ozon_sandbox import delivery_methods
 from ozon_sandbox.api.common import Int64, OzonRequest
 from ozon_sandbox.documents import ActData, ActPosting, render_act, render_barcode_png
 from ozon_sandbox.errors import bad_request
@@ -345,7 +346,7 @@ def act_list(ctx: MethodContext, request: ActListRequest) -> ActListResponse:
             continue
         if wanted and carriage.status not in wanted:
             continue
-        warehouse = ctx.state.warehouses.get(carriage.warehouse_id)
+        method = delivery_methods.method(ctx.state, carriage.delivery_method_id)
         docs = RelatedDocs(
             act_of_acceptance=DocumentInfo(
                 created_at=carriage.documents_ready_at or carriage.created_at,
@@ -356,7 +357,7 @@ def act_list(ctx: MethodContext, request: ActListRequest) -> ActListResponse:
             ActListItem(
                 id=carriage.id,
                 delivery_method_id=carriage.delivery_method_id,
-                delivery_method_name=warehouse.name if warehouse else "",
+                delivery_method_name=method.name if method else "",
                 integration_type=INTEGRATION_TYPE,
                 containers_count=carriage.containers_count,
                 status=carriage.status,

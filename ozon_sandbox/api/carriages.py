@@ -10,12 +10,13 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator
 
+from ozon_sandbox import delivery_methods
 from ozon_sandbox.api.common import Int64, OzonRequest
 from ozon_sandbox.cursor import decode_cursor, encode_cursor
 from ozon_sandbox.errors import bad_request
 from ozon_sandbox.handover import logic
 from ozon_sandbox.handover.model import Carriage
-from ozon_sandbox.registry import MethodContext, ozon_method
+from ozon_sandbox.registry import MethodContext, admin_endpoint, ozon_method
 from ozon_sandbox.state import Warehouse
 
 DELIVERY_LIST_MAX = 1000
@@ -331,19 +332,20 @@ ERROR_TEXTS = {
 }
 
 
-def _method_row(ctx: MethodContext, warehouse: Warehouse, day: date) -> DeliveryMethod | None:
+def _method_row(
+    ctx: MethodContext, method: delivery_methods.Method, day: date
+) -> DeliveryMethod | None:
     hs = logic.handover_state(ctx)
-    to_pack = logic.unpacked_due(ctx, warehouse, day)
-    ready, fresh = logic.shipment_candidates(ctx, warehouse)
+    warehouse = method.warehouse
+    to_pack = logic.unpacked_due(ctx, warehouse, day, method.id)
+    ready, fresh = logic.shipment_candidates(ctx, warehouse, method.id)
     packed = ready + fresh
     mandatory_packed = [p for p in packed if logic.due_by(warehouse, p, day)]
     optional_packed = [p for p in packed if not logic.due_by(warehouse, p, day)]
     carriages = [
         c
         for c in sorted(hs.carriages.values(), key=lambda c: c.id)
-        if c.warehouse_id == warehouse.warehouse_id
-        and c.departure_date == day
-        and c.status != "cancelled"
+        if c.delivery_method_id == method.id and c.departure_date == day and c.status != "cancelled"
     ]
     if not (to_pack or packed or carriages):
         # Ozon leaves out delivery methods that have no postings.
@@ -380,7 +382,7 @@ def _method_row(ctx: MethodContext, warehouse: Warehouse, day: date) -> Delivery
     cutoff = logic.day_cutoff(warehouse, day)
     if logic.new_postings_possible(warehouse, day, ctx.now_dt):
         codes.append(("new_postings_are_possible", "warning"))
-    if logic.forming_carriages(hs, warehouse, day):
+    if logic.forming_carriages(hs, warehouse, day, method.id):
         codes.append(("posting_statuses_not_ready", "error"))
     if fresh and not ready:
         codes.append(("package_time_not_passed", "error"))
@@ -391,8 +393,8 @@ def _method_row(ctx: MethodContext, warehouse: Warehouse, day: date) -> Delivery
         carriages=rows,
         cut_in=f"{warehouse.first_mile.timeslot_from} {logic.utc_offset_text(warehouse)}",
         cutoff_at=cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        delivery_method_id=warehouse.warehouse_id,
-        delivery_method_name=f"Доставка Ozon самостоятельно, {warehouse.name}",
+        delivery_method_id=method.id,
+        delivery_method_name=method.name,
         delivery_method_status="ACTIVE",
         departure_date=day.isoformat(),
         dropoff_address=warehouse.address_info.address,
@@ -428,16 +430,16 @@ def _method_row(ctx: MethodContext, warehouse: Warehouse, day: date) -> Delivery
 @ozon_method("/v2/carriage/delivery/list", request_model=DeliveryListRequest)
 def delivery_list(ctx: MethodContext, request: DeliveryListRequest) -> DeliveryListResponse:
     """Delivery methods with postings for the date: counts, carriages, blocking reasons."""
-    after = decode_cursor(request.cursor).get("warehouse_id", 0)
+    after = decode_cursor(request.cursor).get("delivery_method_id", 0)
     if not isinstance(after, int):
         raise bad_request("invalid cursor")
     wanted = request.filter.delivery_method_id
     rows: list[DeliveryMethod] = []
     has_next = False
-    for wid in sorted(ctx.state.warehouses):
-        if wid <= after or (wanted is not None and wid != wanted):
+    for method in delivery_methods.methods(ctx.state):
+        if method.id <= after or (wanted is not None and method.id != wanted):
             continue
-        warehouse = ctx.state.warehouses[wid]
+        warehouse = method.warehouse
         if warehouse.is_rfbs:
             continue
         day = (
@@ -445,7 +447,7 @@ def delivery_list(ctx: MethodContext, request: DeliveryListRequest) -> DeliveryL
             if request.filter.departure_date
             else logic.local_date(warehouse, ctx.now_dt)
         )
-        row = _method_row(ctx, warehouse, day)
+        row = _method_row(ctx, method, day)
         if row is None:
             continue
         if len(rows) == request.limit:
@@ -453,7 +455,34 @@ def delivery_list(ctx: MethodContext, request: DeliveryListRequest) -> DeliveryL
             break
         rows.append(row)
     return DeliveryListResponse(
-        cursor=encode_cursor({"warehouse_id": rows[-1].warehouse_id}) if has_next else "",
+        cursor=encode_cursor({"delivery_method_id": rows[-1].delivery_method_id})
+        if has_next
+        else "",
         has_next=has_next,
         methods=rows,
     )
+
+
+class SeedDeliveryMethods(BaseModel):
+    """Extra delivery methods of warehouses (each warehouse's own, with its id, is implied)."""
+
+    methods: list[delivery_methods.DeliveryMethodSeed] = Field(min_length=1)
+
+
+@admin_endpoint("/handover/delivery-methods", verbs=("POST",), request_model=SeedDeliveryMethods)
+def admin_seed_delivery_methods(ctx: MethodContext, body: SeedDeliveryMethods) -> dict[str, int]:
+    """Add or replace delivery methods of warehouses; orders can then name them."""
+    try:
+        created = delivery_methods.add(ctx.state, body.methods)
+    except ValueError as exc:
+        raise bad_request(str(exc)) from exc
+    return {"created": created, "replaced": len(body.methods) - created}
+
+
+@admin_endpoint("/handover/delivery-methods", verbs=("GET",))
+def admin_delivery_methods(ctx: MethodContext, body: None) -> list[dict[str, object]]:
+    """Every delivery method of the account's warehouses, their own ones included."""
+    return [
+        {"delivery_method_id": m.id, "warehouse_id": m.warehouse.warehouse_id, "name": m.name}
+        for m in delivery_methods.methods(ctx.state)
+    ]

@@ -767,6 +767,7 @@ class CarriageView(BaseModel):
     id: int
     source: str
     warehouse_id: int
+    delivery_method_id: int = 0
     status: Literal["new", "in_process", "formed", "received", "closed", "cancelled"]
     posting_numbers: list[str]
     handover_at: datetime | None
@@ -782,6 +783,7 @@ def admin_carriages(ctx: MethodContext, body: None) -> list[dict[str, object]]:
             id=c.id,
             source=c.source,
             warehouse_id=c.warehouse_id,
+            delivery_method_id=c.delivery_method_id,
             status=c.status,
             posting_numbers=c.posting_numbers,
             handover_at=c.handover_at,

@@ -10,6 +10,7 @@ import hashlib
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
+from ozon_sandbox import delivery_methods
 from ozon_sandbox.errors import OzonApiError, bad_request, not_found
 from ozon_sandbox.handover import postings_port as port
 from ozon_sandbox.handover import timeline
@@ -115,12 +116,17 @@ def utc_offset_text(warehouse: Warehouse) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def require_warehouse(ctx: MethodContext, delivery_method_id: int) -> Warehouse:
-    """The FBS warehouse behind a delivery method id (for FBS they are the same)."""
-    warehouse = ctx.state.warehouses.get(delivery_method_id)
-    if warehouse is None or warehouse.is_rfbs:
+def require_method(ctx: MethodContext, delivery_method_id: int) -> delivery_methods.Method:
+    """An FBS delivery method (a warehouse's own has the warehouse's id), or Ozon's 404."""
+    found = delivery_methods.method(ctx.state, delivery_method_id)
+    if found is None or found.warehouse.is_rfbs:
         raise not_found("DELIVERY_METHOD_NOT_FOUND")
-    return warehouse
+    return found
+
+
+def require_warehouse(ctx: MethodContext, delivery_method_id: int) -> Warehouse:
+    """The FBS warehouse behind a delivery method id."""
+    return require_method(ctx, delivery_method_id).warehouse
 
 
 # ---------------------------------------------------------------- shipments
@@ -156,15 +162,19 @@ def settled(posting: port.PostingView, now: datetime) -> bool:
     return (now - posting.packed_at).total_seconds() >= timeline.PACKAGE_SETTLE_SECONDS
 
 
+def _of_method(posting: port.PostingView, method_id: int | None) -> bool:
+    return method_id is None or posting.delivery_method_id == method_id
+
+
 def shipment_candidates(
-    ctx: MethodContext, warehouse: Warehouse
+    ctx: MethodContext, warehouse: Warehouse, method_id: int | None = None
 ) -> tuple[list[port.PostingView], list[port.PostingView]]:
-    """Packed postings free to ship: (settled, packed too recently)."""
+    """Packed postings free to ship (of one delivery method): (settled, packed too recently)."""
     taken = handed_over(handover_state(ctx))
     ready = [
         p
         for p in port.in_status(ctx.state, "awaiting_deliver", warehouse.warehouse_id)
-        if p.posting_number not in taken
+        if p.posting_number not in taken and _of_method(p, method_id)
     ]
     return (
         [p for p in ready if settled(p, ctx.now_dt)],
@@ -172,21 +182,26 @@ def shipment_candidates(
     )
 
 
-def unpacked_due(ctx: MethodContext, warehouse: Warehouse, day: date) -> list[port.PostingView]:
-    """Postings still awaiting packaging whose cutoff falls on ``day`` or earlier."""
+def unpacked_due(
+    ctx: MethodContext, warehouse: Warehouse, day: date, method_id: int | None = None
+) -> list[port.PostingView]:
+    """Postings (of one delivery method) still awaiting packaging, due on ``day`` or earlier."""
     return [
         p
         for p in port.in_status(ctx.state, "awaiting_packaging", warehouse.warehouse_id)
-        if due_by(warehouse, p, day)
+        if due_by(warehouse, p, day) and _of_method(p, method_id)
     ]
 
 
-def forming_carriages(hs: HandoverState, warehouse: Warehouse, day: date) -> list[Carriage]:
-    """Shipments of the warehouse and day whose documents are still being formed."""
+def forming_carriages(
+    hs: HandoverState, warehouse: Warehouse, day: date, method_id: int | None = None
+) -> list[Carriage]:
+    """Shipments of the warehouse (or one method) and day whose documents are still forming."""
     return [
         c
         for c in hs.carriages.values()
         if c.warehouse_id == warehouse.warehouse_id
+        and (method_id is None or c.delivery_method_id == method_id)
         and c.departure_date == day
         and c.status == "in_process"
     ]
@@ -218,7 +233,8 @@ def open_shipment(
     API (``/v1/carriage/create``) creates the same shipment and is refused the same way.
     """
     hs = handover_state(ctx)
-    warehouse = require_warehouse(ctx, delivery_method_id)
+    method = require_method(ctx, delivery_method_id)
+    warehouse = method.warehouse
     if containers_count and not warehouse.has_entrusted_acceptance:
         raise bad_request("Trying set ContainersCount to not HasEntrustedAcceptance company")
     if warehouse.first_mile.type == "UNSPECIFIED":
@@ -228,27 +244,27 @@ def open_shipment(
     day = departure_day(ctx, warehouse, departure)
     for carriage in hs.carriages.values():
         if (
-            carriage.warehouse_id == warehouse.warehouse_id
+            carriage.delivery_method_id == method.id
             and carriage.departure_date == day
             and carriage.status == "new"
         ):
             raise precondition("there_are_incomplete_carriages")
-    if forming_carriages(hs, warehouse, day):
+    if forming_carriages(hs, warehouse, day, method.id):
         # Ozon: "Формируем отгрузку. Повторите запрос через несколько минут."
         raise precondition("posting_statuses_not_ready")
     if new_postings_possible(warehouse, day, ctx.now_dt):
         # Ozon: "Используйте метод, когда закончится сегодняшнее время на сборку заказов."
         raise precondition("new_postings_are_possible")
-    if unpacked_due(ctx, warehouse, day):
+    if unpacked_due(ctx, warehouse, day, method.id):
         raise precondition("not_packaged")
-    ready, fresh = shipment_candidates(ctx, warehouse)
+    ready, fresh = shipment_candidates(ctx, warehouse, method.id)
     if not ready:
         raise precondition("package_time_not_passed" if fresh else "no_postings")
     carriage_id = hs.new_carriage_id()
     carriage = Carriage(
         id=carriage_id,
         source="act" if source == "act" else "carriage",
-        delivery_method_id=warehouse.warehouse_id,
+        delivery_method_id=method.id,
         warehouse_id=warehouse.warehouse_id,
         departure_date=day,
         containers_count=containers_count,
@@ -308,7 +324,7 @@ def set_postings(
         posting = port.get(ctx.state, number)
         if posting is None:
             outcome.append((number, False, "POSTING_NOT_FOUND"))
-        elif posting.warehouse_id != carriage.warehouse_id:
+        elif posting.delivery_method_id != carriage.delivery_method_id:
             outcome.append((number, False, "POSTING_FROM_ANOTHER_DELIVERY_METHOD"))
         elif posting.status != "awaiting_deliver":
             outcome.append((number, False, "POSTING_HAS_INCORRECT_STATUS"))

@@ -34,6 +34,7 @@ class PostingView:
     status: str
     substatus: str
     warehouse_id: int
+    delivery_method_id: int
     cutoff: datetime | None
     packed_at: datetime | None
     order_id: int
@@ -50,6 +51,7 @@ def _view(posting: postings.Posting) -> PostingView:
         status=posting.status,
         substatus=posting.substatus,
         warehouse_id=posting.warehouse_id,
+        delivery_method_id=posting.delivery_method_id or posting.warehouse_id,
         cutoff=posting.shipment_date,
         packed_at=posting.shipped_at,
         order_id=posting.order_id,

@@ -155,6 +155,9 @@ class StatusChange(BaseModel):
     at: datetime
 
 
+UnsetDate = Literal["in_process_at", "shipment_date", "shipment_date_without_delay"]
+
+
 class Posting(BaseModel):
     """An FBS posting as the sandbox holds it; replies are rendered from this."""
 
@@ -192,6 +195,11 @@ class Posting(BaseModel):
     shipped_at: datetime | None = None
     label_ready_at: datetime | None = Field(None, description="Labels print from this time on.")
     stock: Literal["reserved", "released", "consumed"] = "reserved"
+    unset_dates: list[UnsetDate] = Field(
+        default_factory=list,
+        description="Dates Ozon leaves out of this posting's replies (it does for some orders, "
+        "e.g. in_process_at of a late-paid one); its rules still use them.",
+    )
 
     @property
     def requiring_mandatory_mark(self) -> list[int]:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
+from ozon_sandbox import delivery_methods
 from ozon_sandbox.errors import OzonApiError, bad_request, conflict
 from ozon_sandbox.postings.model import (
     Exemplar,
@@ -18,6 +19,7 @@ from ozon_sandbox.postings.model import (
     PostingProduct,
     PostingsState,
     StatusChange,
+    UnsetDate,
     change_stock,
     emit_push,
     ozon_time,
@@ -46,12 +48,19 @@ class PlaceOrder(BaseModel):
 
     warehouse_id: int
     items: list[OrderLine] = Field(min_length=1)
+    delivery_method_id: int | None = Field(
+        None, description="One of the warehouse's delivery methods; default: its own."
+    )
     shipment_date: datetime | None = Field(None, description="Cutoff; default: in 24 hours.")
     in_process_at: datetime | None = None
     delivery_date_begin: datetime | None = None
     delivery_date_end: datetime | None = None
     is_express: bool = False
     reserve_stock: bool = Field(True, description="Refuse the order without free stock.")
+    unset_dates: list[UnsetDate] = Field(
+        default_factory=list,
+        description="Dates the posting's replies leave out (pushes keep them).",
+    )
 
 
 def _order_numbers(domain: PostingsState) -> tuple[int, str]:
@@ -75,6 +84,12 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
     warehouse = state.warehouses.get(order.warehouse_id)
     if warehouse is None:
         raise bad_request(f"warehouse {order.warehouse_id} does not exist")
+    chosen = delivery_methods.method(state, order.delivery_method_id or warehouse.warehouse_id)
+    if chosen is None or chosen.warehouse.warehouse_id != warehouse.warehouse_id:
+        raise bad_request(
+            f"delivery method {order.delivery_method_id} is not one of warehouse "
+            f"{warehouse.warehouse_id}"
+        )
     lines: dict[int, PostingProduct] = {}
     for item in order.items:
         product = (
@@ -116,8 +131,8 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
         products=list(lines.values()),
         warehouse_id=warehouse.warehouse_id,
         warehouse_name=warehouse.name,
-        delivery_method_id=warehouse.warehouse_id,
-        delivery_method_name=f"Доставка Ozon самостоятельно, {warehouse.name}",
+        delivery_method_id=chosen.id,
+        delivery_method_name=chosen.name,
         is_express=order.is_express,
         in_process_at=order.in_process_at or now,
         shipment_date=shipment_date,
@@ -126,6 +141,7 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
         delivery_date_end=order.delivery_date_end or shipment_date + timedelta(days=2),
         upper_barcode=upper,
         lower_barcode=lower,
+        unset_dates=order.unset_dates,
     )
     posting.history.append(
         StatusChange(status=posting.status, substatus=posting.substatus, at=ctx.now_dt)

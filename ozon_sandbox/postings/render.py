@@ -166,6 +166,8 @@ def _common(posting: Posting) -> dict[str, Any]:
     }
     if posting.delivering_date is not None:
         data["delivering_date"] = ozon_time(posting.delivering_date)
+    for name in posting.unset_dates:
+        data.pop(name, None)
     return data
 
 

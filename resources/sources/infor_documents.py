@@ -196,3 +196,10 @@ class InforDocuments(ABC):
     @abstractmethod
     def archive(self, ref: InboundRef, *, failed: str | None = None) -> None:
         """Move a handled document out of the way (to the failed archive with the reason)."""
+
+    def remove_stale_temporaries(self, older_than_s: float = 60.0) -> int:
+        """Remove our own half-written documents left by a killed writer; returns how many.
+
+        A transport without temporaries has nothing to remove.
+        """
+        return 0

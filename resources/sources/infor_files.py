@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +32,10 @@ from resources.sources.infor_documents import (
 
 INFOR_DIR = "infor"
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+
+
+# Our temporaries: ".<name>.<pid>.tmp" (Infor's own in inbox/ are left to Infor).
+TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
 
 
 def atomic_write(path: Path, content: bytes) -> None:
@@ -119,6 +124,29 @@ class FileDropInforDocuments(InforDocuments):
             atomic_write(target.with_name(target.name + ".error.txt"), failed.encode("utf-8"))
         if source.exists():
             os.replace(source, target)
+
+    def remove_stale_temporaries(self, older_than_s: float = 60.0) -> int:
+        """Remove our temporaries older than ``older_than_s`` from the outbox and the archives.
+
+        A writer killed between writing and renaming (SIGKILL, power loss) leaves its hidden
+        temporary behind; a live writer's is younger than a second or two. Infor's own
+        temporaries in ``inbox/`` are Infor's business and left alone.
+        """
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for folder in (self.outbox, self.processed, self.failed):
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if not TEMPORARY.match(path.name) or not path.is_file():
+                    continue
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        removed += 1
+                except FileNotFoundError:
+                    continue  # renamed or removed by another run meanwhile
+        return removed
 
     def __repr__(self) -> str:
         return f"FileDropInforDocuments({str(self.outbox.parent)!r})"

@@ -582,6 +582,7 @@ shipments = sa.Table(
     sa.Column("status", sa.String(32), nullable=False),
     sa.Column("packing_document", sa.String(255)),
     sa.Column("reason", sa.Text),
+    # On Ozon's clock (whether the request has settled is Ozon's time); shipped_at on ours.
     sa.Column("ship_requested_at", UtcDateTime),
     sa.Column("shipped_at", UtcDateTime),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -615,6 +616,7 @@ posting_labels = sa.Table(
     metadata,
     sa.Column("posting_number", sa.String(POSTING_NUMBER), primary_key=True),
     sa.Column("status", sa.String(16), nullable=False),
+    # On Ozon's clock: Ozon prints a label a little after packing, by its own time.
     sa.Column("not_before", UtcDateTime, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     # Ozon's label task (≤ 20 postings) the label is being printed by.

@@ -14,6 +14,7 @@ import dagster as dg
 import pytest
 
 from novex_cli.stack import LocalStack, start_stack
+from ozon_sandbox.delivery_methods import DeliveryMethodSeed
 from resources.ozon.constants import ACT_CREATE
 from sample_data.infor_orders import InforSimulator
 from tests.assets.conftest import SKUS, materialization, run_job
@@ -24,6 +25,7 @@ from tests.support.orders import (
     names,
     orders_repo,
     outbox,
+    ozon_cutoff,
     place,
     stocked_offers,
 )
@@ -166,4 +168,69 @@ def test_a_staff_run_makes_the_acts_of_the_asked_warehouses_now(stack: LocalStac
 
     # Asked again with nothing left to hand over there: no call for an act.
     meta = _handover(stack, instance, on_demand=True, warehouse_ids=[method])
+    assert meta["delivery_methods"] == {} and _act_creates(stack) == 1
+
+
+def test_two_delivery_methods_of_a_warehouse_get_an_act_each(stack: LocalStack) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_job(stack, "inventory_sync", instance).success
+    warehouse = stack.settings.warehouses[0]
+    own = warehouse.ozon_warehouse_id
+    courier = own + 1_000_000  # a second method of the same warehouse (Ozon's courier pick-up)
+    stack.server.admin.seed_delivery_methods(
+        stack.client_id,
+        [DeliveryMethodSeed(delivery_method_id=courier, warehouse_id=own, name="Курьер Ozon")],
+    )
+    a, b, c = stocked_offers(stack, warehouse.infor_site)[:3]
+    by_own = [place(stack, own, (a, 1, False)), place(stack, own, (b, 1, False))]
+    by_courier = [place(stack, own, (c, 1, False), delivery_method_id=courier)]
+    deliver_pushes(stack, seen=set())
+    _run(stack, instance, "orders_process")
+    repo = orders_repo(stack)
+    assert repo.posting(by_courier[0])["delivery_method_id"] == courier
+    assert repo.posting(by_courier[0])["delivery_method"] == "Курьер Ozon"
+    InforSimulator(stack.data_dir).pack()
+    _run(stack, instance, "orders_process")
+    stack.server.admin.advance(120)  # the packing settles
+
+    meta = _handover(stack, instance, on_demand=True)
+    assert set(meta["delivery_methods"]) == {str(own), str(courier)}
+    assert meta["delivery_methods"][str(courier)]["name"] == "Курьер Ozon"
+    acts = {a["delivery_method_id"]: a for a in repo.acts()}
+    assert set(acts) == {own, courier} and _act_creates(stack) == 2
+    for method, numbers in ((own, by_own), (courier, by_courier)):
+        act = acts[method]
+        assert act["warehouse_id"] == own and act["status"] == "sent"
+        assert act["postings"] == sorted(numbers)
+        manifest = _manifest(stack, act["act_id"])
+        assert manifest["delivery_method_id"] == method
+        assert manifest["postings"] == sorted(numbers) and manifest["carried_over"] == []
+        assert {repo.posting(n)["act_id"] for n in numbers} == {act["act_id"]}
+    # Ozon's carriages agree: each method's holds only its own postings.
+    carriages = {c.delivery_method_id: c for c in stack.server.admin.carriages(stack.client_id)}
+    assert sorted(carriages[courier].posting_numbers) == by_courier
+    assert sorted(carriages[own].posting_numbers) == sorted(by_own)
+
+
+def test_a_run_after_a_missed_cutoff_still_makes_the_days_act(stack: LocalStack) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_job(stack, "inventory_sync", instance).success
+    warehouse = stack.settings.warehouses[0]
+    method = warehouse.ozon_warehouse_id
+    (a,) = stocked_offers(stack, warehouse.infor_site)[:1]
+    number = place(stack, method, (a, 1, False))
+    deliver_pushes(stack, seen=set())
+    _run(stack, instance, "orders_process")
+    InforSimulator(stack.data_dir).pack()
+    _run(stack, instance, "orders_process")
+    # No schedule run came in the act window: the next one is half an hour past the cut-off.
+    advance_to(stack, ozon_cutoff(stack, method) + timedelta(minutes=30))
+    meta = _handover(stack, instance)
+    assert meta["delivery_methods"][str(method)]["decision"] == "act created"
+    (act,) = orders_repo(stack).acts()
+    assert act["status"] == "sent" and act["postings"] == [number]
+    assert _manifest(stack, act["act_id"])["postings"] == [number]
+    # One act for the day: a later run that morning asks for no second one.
+    stack.server.admin.advance(600)
+    meta = _handover(stack, instance)
     assert meta["delivery_methods"] == {} and _act_creates(stack) == 1

@@ -4,13 +4,16 @@ sensor — real runs and real sensor ticks against the sandbox."""
 
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import datetime
 
 import dagster as dg
 
 from novex_assets.definitions import build_definitions
 from novex_cli.stack import LocalStack
 from ozon_sandbox.admin import SeedProduct, SeedStock
+from ozon_sandbox.postings.orders import OrderLine, PlaceOrder
 from resources.ozon import OzonClient
 from resources.sources.files import FileDropInfor
 from sample_data.infor_orders import InforSimulator
@@ -141,3 +144,46 @@ def test_infor_documents_start_one_batched_run_and_bad_ones_are_archived(
     repo = orders_repo(stack)
     assert {repo.posting(n)["stage"] for n in numbers} <= {"shipped", "labelled"}
     shutil.rmtree(failed)
+
+
+def test_a_posting_ozon_sends_without_its_dates_is_still_announced(stack: LocalStack) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_job(stack, "inventory_sync", instance).success
+    warehouse = stack.settings.warehouses[0]
+    a, b = stocked_offers(stack, warehouse.infor_site)[:2]
+    undated = ["in_process_at", "shipment_date", "shipment_date_without_delay"]
+    pushed, polled = stack.server.admin.place_orders(
+        stack.client_id,
+        [
+            PlaceOrder(
+                warehouse_id=warehouse.ozon_warehouse_id,
+                items=[OrderLine(offer_id=o)],
+                unset_dates=undated,  # type: ignore[arg-type]
+            )
+            for o in (a, b)
+        ],
+    )
+    with OzonClient(stack.server.url, stack.client_id, stack.api_key) as client:
+        reply = client.postings.get(pushed)
+    assert reply.shipment_date is None and reply.in_process_at is None
+    push = next(
+        p
+        for p in stack.server.admin.posting_pushes(stack.client_id)
+        if p.get("posting_number") == pushed and p["message_type"] == "TYPE_NEW_POSTING"
+    )
+    # One comes by push (which carries the pack-by), the other's push is lost: polling finds it.
+    deliver_pushes(stack, skip={polled}, seen=set())
+    _process(stack, instance)
+    assert run_job(stack, "orders_poll", instance).success
+    meta = materialization(_process(stack, instance), "orders", "postings")
+    repo = orders_repo(stack)
+    assert {repo.posting(n)["stage"] for n in (pushed, polled)} == {"notified"}
+    assert meta["past_pack_by"] == 0
+    pack_by = datetime.fromisoformat(push["shipment_date"].replace("Z", "+00:00"))
+    assert repo.posting(pushed)["shipment_date"] == pack_by
+    notice = json.loads((outbox(stack) / f"notice_{pushed}.json").read_text(encoding="utf-8"))
+    assert datetime.fromisoformat(notice["pack_by"]) == pack_by and notice["pack_by_local"]
+    # Nothing tells the pack-by of the polled one: Infor is told so, not given a made-up time.
+    assert repo.posting(polled)["shipment_date"] is None
+    notice = json.loads((outbox(stack) / f"notice_{polled}.json").read_text(encoding="utf-8"))
+    assert notice["pack_by"] is None and notice["pack_by_local"] == ""

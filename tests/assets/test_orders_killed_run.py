@@ -46,7 +46,7 @@ from resources.store.orders import OrdersRepo
 from resources.store_resource import StoreResource, open_store
 from sample_data.infor_orders import InforSimulator
 from sensors.orders_inbox import SENSOR_NAME
-from tests.assets.conftest import run_job
+from tests.assets.conftest import materialization, run_job
 from tests.support.orders import deliver_pushes, orders_repo, outbox, place, stocked_offers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -440,3 +440,50 @@ def test_chain_2_killed_after_ozon_packed_is_finished_without_a_second_ship_call
     ship = admin.requests(stack.client_id).methods[POSTING_SHIP]
     assert ship.requests == len(numbers) and ship.statuses == {"200": len(numbers)}
     assert _table_counts(stack, t.postings) == Counter(list(on_ozon))
+
+
+STUCK_WRITER = """
+import os, sys, time
+from pathlib import Path
+from resources.sources import infor_files
+
+def stuck(src, dst):  # the process is killed between writing the file and renaming it
+    print("written", flush=True)
+    time.sleep(60)
+
+infor_files.os.replace = stuck
+infor_files.atomic_write(Path(sys.argv[1]), b'{"type": "shipment_notice"}')
+"""
+
+
+def test_a_notice_write_killed_before_its_rename_leaves_nothing_for_long(
+    stack: LocalStack,
+) -> None:
+    folder = outbox(stack)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", STUCK_WRITER, str(folder / "notice_13211228-0001-1.json")],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert writer.stdout is not None and writer.stdout.readline() == b"written\n"
+    os.killpg(writer.pid, signal.SIGKILL)
+    writer.wait(timeout=30)
+    (left,) = list(folder.glob(".notice_*.tmp"))
+    assert not _visible(folder, "*")  # Infor never saw a half document
+    # A minute later a run starts: the leftover goes. A live writer's fresh temporary and
+    # Infor's own temporaries in its inbox are not ours to touch.
+    aged = time.time() - 120
+    os.utime(left, (aged, aged))
+    fresh = folder / f".stop_13211228-0002-1.json.{os.getpid()}.tmp"
+    fresh.write_text("{}")
+    infors = stack.data_dir / "infor" / "inbox" / ".packing_x.json.tmp"
+    infors.parent.mkdir(parents=True, exist_ok=True)
+    infors.write_text("{}")
+    os.utime(infors, (aged, aged))
+    result = run_job(stack, "orders_process")
+    assert result.success
+    meta = materialization(result, "orders", "postings")
+    assert meta["infor_stale_temporaries_removed"] == 1
+    assert not left.exists() and fresh.exists() and infors.exists()

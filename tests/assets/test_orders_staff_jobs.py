@@ -58,11 +58,12 @@ def test_staff_cancel_checks_each_posting_with_ozon_and_the_others_proceed(
     instance = dg.DagsterInstance.ephemeral()
     assert run_job(stack, "inventory_sync", instance).success
     warehouse = stack.settings.warehouses[0]
-    a, b = stocked_offers(stack, warehouse.infor_site)[:2]
+    a, b, c = stocked_offers(stack, warehouse.infor_site)[:3]
     one = place(stack, warehouse.ozon_warehouse_id, (a, 2, False))
     two = place(stack, warehouse.ozon_warehouse_id, (b, 1, False))
-    seen: set[int] = set()
-    deliver_pushes(stack, seen=seen)
+    # Its push is late: the store does not know this posting when staff cancel it.
+    unseen = place(stack, warehouse.ozon_warehouse_id, (c, 1, False))
+    deliver_pushes(stack, skip={unseen}, seen=set())
     _run(stack, instance, "orders_process")
     repo = orders_repo(stack)
     assert {repo.posting(n)["stage"] for n in (one, two)} == {"notified"}
@@ -88,14 +89,14 @@ def test_staff_cancel_checks_each_posting_with_ozon_and_the_others_proceed(
             stack,
             instance,
             "orders_cancel",
-            posting_numbers=[one, unknown, two],
+            posting_numbers=[one, unknown, two, unseen],
             reason_id=352,
             message="damaged in the warehouse",
         ),
         "orders",
         "staff_cancellations",
     )
-    assert meta["done"] == {one: "cancelled", two: "cancelled"}
+    assert meta["done"] == {one: "cancelled", two: "cancelled", unseen: "cancelled_unseen"}
     assert meta["failures"] == {unknown: "Ozon does not know this posting"}
     for number in (one, two):
         posting = _ozon_posting(stack, number)
@@ -106,12 +107,20 @@ def test_staff_cancel_checks_each_posting_with_ozon_and_the_others_proceed(
         assert row["cancel_reason"].endswith("(damaged in the warehouse)")
         assert repo.shipment(number)["status"] == "cancelled"
     assert _reserved(stack, a) == 0 and _reserved(stack, b) == 0
+    # The posting the store did not know is cancelled on Ozon and recorded as such; Infor was
+    # never told to pick it, so it gets no stop-picking order.
+    assert _ozon_posting(stack, unseen).status == "cancelled"
+    row = repo.posting(unseen)
+    assert row["stage"] == "cancelled" and row["cancel_reason"].startswith("by staff: ")
+    assert _reserved(stack, c) == 0
     assert names(outbox(stack), "stop_*.json") == {f"stop_{one}.json", f"stop_{two}.json"}
 
-    # Ozon's cancellation pushes follow; nothing happens twice. Asking again is refused.
-    deliver_pushes(stack, seen=seen)
+    # Ozon's cancellation pushes follow, and the late new-posting push: nothing happens twice,
+    # and the cancelled posting gets no notice. Asking again is refused.
+    deliver_pushes(stack, seen=set())
     postings = materialization(_run(stack, instance, "orders_process"), "orders", "postings")
-    assert postings["outcomes"] == {"duplicate": 2}
+    assert postings["outcomes"] == {"duplicate": 4}
+    assert f"notice_{unseen}.json" not in names(outbox(stack), "notice_*.json")
     meta = materialization(
         _run(stack, instance, "orders_cancel", posting_numbers=[one], reason_id=352),
         "orders",

@@ -39,11 +39,20 @@ def stocked_offers(stack: LocalStack, site: str, minimum: int = 20) -> list[str]
     )
 
 
-def place(stack: LocalStack, warehouse_id: int, *lines: tuple[str, int, bool]) -> str:
-    """One buyer order of (offer, quantity, marked) lines; returns the posting number."""
+def place(
+    stack: LocalStack,
+    warehouse_id: int,
+    *lines: tuple[str, int, bool],
+    delivery_method_id: int | None = None,
+) -> str:
+    """One buyer order of (offer, quantity, marked) lines; returns the posting number.
+
+    ``delivery_method_id``: one of the warehouse's methods (default: its own, with its id).
+    """
     order = PlaceOrder(
         warehouse_id=warehouse_id,
         items=[OrderLine(offer_id=o, quantity=q, mandatory_mark=m) for o, q, m in lines],
+        delivery_method_id=delivery_method_id,
     )
     return stack.server.admin.place_orders(stack.client_id, [order])[0]
 

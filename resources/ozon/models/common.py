@@ -7,6 +7,7 @@ of that and expose plain typed values; request models serialise the way the spec
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, model_validator
@@ -38,6 +39,15 @@ def _to_text(value: Any) -> Any:
     return value
 
 
+def _to_time_or_none(value: Any) -> Any:
+    # Ozon leaves an unset time out, sends null or "", or Go's zero time ("0001-01-01T00:00:00Z").
+    if isinstance(value, str) and (not value.strip() or value.startswith("0001-01-01")):
+        return None
+    if isinstance(value, datetime) and value.year == 1:
+        return None
+    return value
+
+
 OzonInt = Annotated[int, BeforeValidator(_to_int)]
 """An int64 that may arrive as a JSON number or as a decimal string."""
 
@@ -46,6 +56,9 @@ OzonStr = Annotated[str, BeforeValidator(_to_text)]
 
 MaybeBool = Annotated[bool | None, BeforeValidator(_to_bool_or_none)]
 """A flag that may be missing or a meaningless placeholder; None means "Ozon did not say"."""
+
+OzonTime = Annotated[datetime | None, BeforeValidator(_to_time_or_none)]
+"""A moment Ozon may leave unset in any of its ways; None when it did."""
 
 Int64Str = Annotated[
     int, BeforeValidator(_to_int), PlainSerializer(lambda v: str(v), return_type=str)

@@ -19,6 +19,7 @@ from resources.ozon.models.common import (
     OzonRequest,
     OzonResponse,
     OzonStr,
+    OzonTime,
 )
 
 
@@ -327,8 +328,8 @@ class AnalyticsData(OzonResponse):
     warehouse: str = ""
     tpl_provider_id: OzonInt = 0
     tpl_provider: str = ""
-    delivery_date_begin: datetime | None = None
-    delivery_date_end: datetime | None = None
+    delivery_date_begin: OzonTime = None
+    delivery_date_end: OzonTime = None
 
 
 class FinancialProduct(OzonResponse):
@@ -406,10 +407,10 @@ class Posting(OzonResponse):
     delivery_method: DeliveryMethod = Field(default_factory=DeliveryMethod)
     tracking_number: str = ""
     tpl_integration_type: str = ""
-    in_process_at: datetime | None = None
-    shipment_date: datetime | None = None
-    shipment_date_without_delay: datetime | None = None
-    delivering_date: datetime | None = None
+    in_process_at: OzonTime = None
+    shipment_date: OzonTime = None
+    shipment_date_without_delay: OzonTime = None
+    delivering_date: OzonTime = None
     cancellation: Cancellation = Field(default_factory=Cancellation)
     products: list[PostingProduct] = Field(default_factory=list)
     requirements: Requirements = Field(default_factory=Requirements)

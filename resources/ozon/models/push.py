@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from resources.ozon.models.common import OzonInt, OzonResponse, OzonStr
+from resources.ozon.models.common import OzonInt, OzonResponse, OzonStr, OzonTime
 
 
 class PushMessage(OzonResponse):
@@ -41,14 +41,14 @@ class NewPostingPush(PushMessage):
 
     posting_number: str
     products: list[PushProduct] = Field(default_factory=list)
-    in_process_at: datetime | None = None
+    in_process_at: OzonTime = None
     warehouse_id: OzonInt = 0
-    shipment_date: datetime | None = None
+    shipment_date: OzonTime = None
     tpl_integration_type: str = ""
     is_express: bool = False
     tracking_number: str = ""
-    delivery_date_begin: datetime | None = None
-    delivery_date_end: datetime | None = None
+    delivery_date_begin: OzonTime = None
+    delivery_date_end: OzonTime = None
 
 
 class CancelReasonInfo(OzonResponse):
@@ -65,7 +65,7 @@ class PostingCancelledPush(PushMessage):
     products: list[PushProduct] = Field(default_factory=list)
     old_state: str = ""
     new_state: str = ""
-    changed_state_date: datetime | None = None
+    changed_state_date: OzonTime = None
     reason: CancelReasonInfo = Field(default_factory=CancelReasonInfo)
     warehouse_id: OzonInt = 0
 
@@ -75,7 +75,7 @@ class StateChangedPush(PushMessage):
 
     posting_number: str
     new_state: str
-    changed_state_date: datetime | None = None
+    changed_state_date: OzonTime = None
     warehouse_id: OzonInt = 0
 
 
@@ -83,8 +83,8 @@ class CutoffDateChangedPush(PushMessage):
     """``TYPE_CUTOFF_DATE_CHANGED``: the packing deadline moved (dates may be null)."""
 
     posting_number: str
-    new_cutoff_date: datetime | None = None
-    old_cutoff_date: datetime | None = None
+    new_cutoff_date: OzonTime = None
+    old_cutoff_date: OzonTime = None
     warehouse_id: OzonInt = 0
 
 
@@ -92,10 +92,10 @@ class DeliveryDateChangedPush(PushMessage):
     """``TYPE_DELIVERY_DATE_CHANGED``: the promised delivery window moved."""
 
     posting_number: str
-    new_delivery_date_begin: datetime | None = None
-    new_delivery_date_end: datetime | None = None
-    old_delivery_date_begin: datetime | None = None
-    old_delivery_date_end: datetime | None = None
+    new_delivery_date_begin: OzonTime = None
+    new_delivery_date_end: OzonTime = None
+    old_delivery_date_begin: OzonTime = None
+    old_delivery_date_end: OzonTime = None
     warehouse_id: OzonInt = 0
 
 
@@ -105,7 +105,7 @@ class ItemChangedPush(PushMessage):
     offer_id: str
     product_id: OzonInt
     is_error: bool = False
-    changed_at: datetime | None = None
+    changed_at: OzonTime = None
 
 
 class WarehouseLevel(OzonResponse):

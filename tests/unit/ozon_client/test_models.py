@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from resources.ozon.models.postings import PostingGetResponse
 from resources.ozon.models.prices import (
     PriceInfoRequest,
     PriceInfoResponse,
@@ -152,6 +153,20 @@ def test_real_reply_quirks_are_tolerated() -> None:
     item = page.products[0]
     assert (item.sku, item.warehouse_id, item.product_id) == (1234567890123, 22100000000001, 0)
     assert page.cursor == "" and page.has_next is False
+
+
+@pytest.mark.parametrize("unset", ["absent", None, "", "0001-01-01T00:00:00Z"])
+def test_a_posting_without_its_dates_parses_with_none(load_example: Loader, unset: Any) -> None:
+    body = load_example("v3-posting-fbs-get.response.json")
+    for name in ("in_process_at", "shipment_date", "shipment_date_without_delay"):
+        if unset == "absent":
+            body["result"].pop(name, None)
+        else:
+            body["result"][name] = unset
+    posting = PostingGetResponse.model_validate(body).result
+    assert posting.in_process_at is None and posting.shipment_date is None
+    assert posting.shipment_date_without_delay is None
+    assert posting.posting_number and posting.products
 
 
 @pytest.mark.parametrize("stock", [-1, 1_000_000])
