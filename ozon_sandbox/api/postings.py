@@ -425,6 +425,10 @@ def ship(ctx: MethodContext, request: ShipRequest) -> JSONResponse:
             f"packages hold {total}, posting {posting.posting_number} has {expected}",
         )
     _check_marks(posting)
+    if posting.multibox and posting.multi_box_qty < 1:
+        # Ozon documents no error for this. Its process text says a count not given before
+        # packing means combining all boxes into one, so the posting goes as one box.
+        posting.multi_box_qty = 1
     shipped = split_off(ctx, posting, parts)
     for box in shipped:
         mark_shipped(ctx, box)

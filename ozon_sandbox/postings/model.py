@@ -186,7 +186,14 @@ class Posting(BaseModel):
     related_posting_numbers: list[str] = Field(default_factory=list)
     upper_barcode: str = ""
     lower_barcode: str = ""
-    multi_box_qty: int = 1
+    multibox: bool = Field(
+        default=False,
+        description="A product ships in several factory boxes: Ozon wants the box count "
+        "(``multi_box_qty``) before packing and shows ``is_multibox`` until it is packed.",
+    )
+    multi_box_qty: int = Field(
+        default=1, ge=0, description="Boxes of the posting; 0 = a multi-box count not given yet."
+    )
     exemplars: list[Exemplar] = Field(default_factory=list)
     exemplars_status: ExemplarsStatus | None = None
     exemplars_ready_at: datetime | None = None
@@ -205,6 +212,11 @@ class Posting(BaseModel):
     def requiring_mandatory_mark(self) -> list[int]:
         """SKUs that need a Честный ЗНАК code per unit (``requirements``)."""
         return [p.sku for p in self.products if p.mandatory_mark]
+
+    @property
+    def is_multibox(self) -> bool:
+        """Ozon's ``is_multibox``: true for a multi-box posting until it is packed, then false."""
+        return self.multibox and self.shipped_at is None
 
     def product(self, sku: int) -> PostingProduct | None:
         """The product line with this SKU, if the posting has one."""

@@ -56,6 +56,11 @@ class PlaceOrder(BaseModel):
     delivery_date_begin: datetime | None = None
     delivery_date_end: datetime | None = None
     is_express: bool = False
+    multibox: bool = Field(
+        False,
+        description="One of its products ships in several factory boxes (``is_multibox``): "
+        "the seller gives the box count before packing.",
+    )
     reserve_stock: bool = Field(True, description="Refuse the order without free stock.")
     unset_dates: list[UnsetDate] = Field(
         default_factory=list,
@@ -142,6 +147,8 @@ def place_order(ctx: MethodContext, order: PlaceOrder) -> Posting:
         upper_barcode=upper,
         lower_barcode=lower,
         unset_dates=order.unset_dates,
+        multibox=order.multibox,
+        multi_box_qty=0 if order.multibox else 1,
     )
     posting.history.append(
         StatusChange(status=posting.status, substatus=posting.substatus, at=ctx.now_dt)

@@ -142,7 +142,7 @@ def _common(posting: Posting) -> dict[str, Any]:
         "delivery_method": delivery_method(posting),
         "in_process_at": ozon_time(posting.in_process_at),
         "is_express": posting.is_express,
-        "is_multibox": posting.multi_box_qty > 1,
+        "is_multibox": posting.is_multibox,
         "multi_box_qty": posting.multi_box_qty,
         "optional": {"products_with_possible_mandatory_mark": []},
         "order_id": posting.order_id,

@@ -233,3 +233,32 @@ def test_lists_page_with_cursor_and_filter_by_status(shop: Shop) -> None:
         since=now - timedelta(days=1), to=now + timedelta(days=1), page_size=3
     ).to_list()
     assert sorted(p.posting_number for p in history) == sorted(numbers)
+
+
+def test_multibox_posting_takes_its_box_count_with_the_exemplars_and_ships_as_one(
+    shop: Shop,
+) -> None:
+    client, plain = shop.client, shop.offers[1]
+    counted = shop.order((plain, 2, False), multibox=True)
+    forgotten = shop.order((plain, 1, False), multibox=True)
+    posting = client.postings.get(counted)
+    assert posting.is_multibox is True and posting.multi_box_qty == 0
+    assert client.postings.get(shop.order((plain, 1, False))).is_multibox is False
+
+    # FBS gives the count with the exemplars (no codes needed for unmarked goods).
+    client.exemplars.set(counted, fill_marks(client, counted), multi_box_qty=3)
+    assert client.exemplars.create_or_get(counted).multi_box_qty == 3
+    shop.advance(30)
+    assert client.exemplars.status(counted).status == "ship_available"
+    assert client.postings.ship(counted, [{shop.skus[plain]: 2}]).result == [counted]
+    packed = client.postings.get(counted)
+    # Packed with its count: Ozon's flag goes false, the count stays.
+    assert (packed.status, packed.is_multibox, packed.multi_box_qty) == (
+        "awaiting_deliver",
+        False,
+        3,
+    )
+
+    # Without the count Ozon makes one box of it (its text: "combine all boxes into one").
+    client.postings.ship(forgotten, [{shop.skus[plain]: 1}])
+    assert client.postings.get(forgotten).multi_box_qty == 1
