@@ -1,6 +1,7 @@
 """The order part of `novex demo`: a business day of FBS orders on the sandbox's fast clock.
 
-Buyers place a few hundred orders (several lines, marked goods, some needing two boxes); the
+Buyers place a few hundred orders (several lines, marked goods, some needing two boxes, a few
+multibox: goods in several factory boxes, shipped as one parcel with its box count); the
 sandbox pushes them to our push receiver, which writes the inbox; `orders_process` runs chain 1
 (notices to Infor); the simulated Infor allocates and packs (a few documents wrong on purpose);
 some buyers cancel, one right after Infor packed and before our ship call; chain 2 ships and
@@ -43,6 +44,8 @@ POSTING_PUSHES = [
     "TYPE_DELIVERY_DATE_CHANGED",
 ]
 HOUR, DAY = 3600, 86400
+# One order in this many is multibox, chosen by position so the seed draws the same orders.
+MULTIBOX_EVERY = 50
 ACTS_KEY = dg.AssetKey(["orders", "acts"])
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -117,7 +120,7 @@ def _orders(stack: LocalStack, count: int, seed: int) -> list[PlaceOrder]:
             offers.setdefault(site_map[site], []).append(offer)
     warehouses = sorted(offers)
     orders = []
-    for _ in range(count):
+    for index in range(count):
         warehouse = rng.choice(warehouses)
         lines = rng.sample(offers[warehouse], k=rng.choice([1, 1, 2, 2, 3]))
         orders.append(
@@ -131,6 +134,7 @@ def _orders(stack: LocalStack, count: int, seed: int) -> list[PlaceOrder]:
                     )
                     for o in lines
                 ],
+                multibox=index % MULTIBOX_EVERY == MULTIBOX_EVERY // 2,
             )
         )
     return orders
@@ -202,6 +206,7 @@ def run_orders_day(
             ),
         )
         counts = repo.stage_counts()
+        click.echo(f"  {_multibox_line(stack, repo)}")
         click.echo(
             f"  chain 2 in {runs} runs: {counts.get('labelled', 0)} postings labelled (labels at "
             f"Infor: {_labels_at_infor(stack)}), "
@@ -269,6 +274,25 @@ def _into_act_window(stack: LocalStack) -> str:
     step = max(opens) - now + timedelta(minutes=2)
     stack.server.admin.advance(step.total_seconds())
     return f"{step.total_seconds() / 60:.0f} min"
+
+
+def _multibox_line(stack: LocalStack, repo: OrdersRepo) -> str:
+    """How the multibox postings went: notices flagged, box counts, one posting each."""
+    from resources.sources.infor_documents import ShipmentNotice
+
+    flagged = [
+        notice.posting_number
+        for path in sorted((stack.data_dir / "infor" / "outbox").glob("notice_*.json"))
+        if (notice := ShipmentNotice.model_validate_json(path.read_bytes())).multibox
+    ]
+    shipped = [repo.boxes(n) for n in flagged]
+    shipped = [boxes for boxes in shipped if boxes and boxes[0]["result_posting_number"]]
+    counts = sorted({len(boxes) for boxes in shipped})
+    single = sum(len({b["result_posting_number"] for b in boxes}) == 1 for boxes in shipped)
+    return (
+        f"{len(flagged)} multibox notices; {len(shipped)} shipped with their box count "
+        f"({'/'.join(map(str, counts)) or '-'} boxes), {single} of them as one posting"
+    )
 
 
 def _labels_at_infor(stack: LocalStack) -> int:

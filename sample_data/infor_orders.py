@@ -2,8 +2,9 @@
 
 Reads the shipment notices in the outbox and answers each with an allocation and a packing
 document (goods split into boxes of at most ``box_units`` units, one valid Честный ЗНАК code per
-marked unit); reads expected returns and answers with receipts. Faults can be asked for per
-posting, to show what the flow does with a wrong packing document.
+marked unit; a multibox notice's goods in one box plus further factory boxes); reads expected
+returns and answers with receipts. Faults can be asked for per posting, to show what the flow
+does with a wrong packing document.
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ Fault = Literal["missing", "extra", "quantity", "bad_mark"]
 class InforSimulator:
     """Plays Infor against the file drop under ``data_dir``."""
 
-    def __init__(self, data_dir: Path | str, *, box_units: int = 4) -> None:
+    def __init__(
+        self, data_dir: Path | str, *, box_units: int = 4, multibox_boxes: int = 2
+    ) -> None:
         self.files = FileDropInforDocuments(data_dir)
         self.box_units = box_units
+        self.multibox_boxes = multibox_boxes
 
     def _drop(self, name: str, document: object) -> None:
         payload = document.model_dump_json(indent=2)  # type: ignore[attr-defined]
@@ -92,7 +96,11 @@ class InforSimulator:
     def packing_document(
         self, notice: ShipmentNotice, now: datetime, fault: Fault | None = None
     ) -> PackingDocument:
-        """Boxes of at most ``box_units`` units; a code per marked unit."""
+        """Boxes of at most ``box_units`` units; a code per marked unit.
+
+        A multibox notice's units are listed in the first box, followed by ``multibox_boxes - 1``
+        further factory boxes of the same goods, listed empty.
+        """
         units: list[tuple[str, str | None]] = []
         for item in notice.items:
             for n in range(item.quantity):
@@ -108,8 +116,9 @@ class InforSimulator:
         if fault == "bad_mark":
             units = [(o, "BROKEN-CODE" if m else m) for o, m in units]
         boxes: list[PackedBox] = []
-        for start in range(0, max(len(units), 1), self.box_units):
-            chunk = units[start : start + self.box_units]
+        step = max(len(units), 1) if notice.multibox else self.box_units
+        for start in range(0, max(len(units), 1), step):
+            chunk = units[start : start + step]
             lines: dict[str, list[str | None]] = {}
             for offer, code in chunk:
                 lines.setdefault(offer, []).append(code)
@@ -122,6 +131,8 @@ class InforSimulator:
         if not boxes:
             # Nothing left to pack: Infor reports an empty box rather than no document.
             boxes = [PackedBox(box_id="BX1", items=[PackedItem(offer_id="EMPTY", quantity=1)])]
+        if notice.multibox:
+            boxes += [PackedBox(box_id=f"BX{n}") for n in range(2, self.multibox_boxes + 1)]
         return PackingDocument(posting_number=notice.posting_number, packed_at=now, boxes=boxes)
 
     def receive_returns(self, now: datetime | None = None) -> int:

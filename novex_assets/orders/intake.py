@@ -303,6 +303,7 @@ def _notice(ctx: OrdersContext, posting: Posting, warehouse_id: int) -> Shipment
         delivery_date_begin=row.get("delivery_date_begin"),
         delivery_date_end=row.get("delivery_date_end"),
         recipient=row.get("recipient") or "",
+        multibox=bool(posting.is_multibox),
         items=[
             NoticeItem(
                 sku=i["sku"],

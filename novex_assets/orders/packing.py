@@ -1,5 +1,9 @@
 """Chain 2: Infor's packing document → checked → marks → ship (one package per box) → labels.
 
+A multibox posting (Ozon's ``is_multibox``: goods in several factory boxes) is the exception to
+one package per box: Ozon gets the box count with the exemplars (``multi_box_qty`` of
+``exemplar/set``, its FBS method that carries it) and one package with every unit.
+
 A posting stops with a clear reason (to Infor as a stop-picking document, to staff in the
 posting's ``exception``) when its document misses or adds items, gets a quantity wrong, carries a
 bad marking code, or the posting was cancelled meanwhile; other postings proceed. The ship call
@@ -96,6 +100,41 @@ def check_marks(doc: PackingDocument, items: list[dict[str, object]]) -> list[st
     return reasons
 
 
+def empty_boxes(doc: PackingDocument, multibox: bool) -> list[str]:
+    """Reasons against boxes with no items: only a multibox posting's extra boxes may be empty."""
+    if multibox:
+        return []
+    return [f"box {b.box_id} holds no items" for b in doc.boxes if not b.items]
+
+
+def package_rows(
+    doc: PackingDocument, items: list[dict[str, object]], multibox: bool
+) -> list[dict[str, object]]:
+    """The boxes to record: each its own package, or for a multibox posting one package.
+
+    A multibox posting's units all go in the first row (the one package shipped); the other
+    boxes are recorded empty, travelling with it.
+    """
+    if not multibox:
+        return [
+            {
+                "box_no": n,
+                "box_id": box.box_id,
+                "items": [{**_line(items, i.offer_id), "quantity": i.quantity} for i in box.items],
+            }
+            for n, box in enumerate(doc.boxes, start=1)
+        ]
+    units: Counter[str] = Counter()
+    for box in doc.boxes:
+        for item in box.items:
+            units[item.offer_id] += item.quantity
+    every = [{**_line(items, offer), "quantity": n} for offer, n in units.items()]
+    return [
+        {"box_no": n, "box_id": box.box_id, "items": every if n == 1 else []}
+        for n, box in enumerate(doc.boxes, start=1)
+    ]
+
+
 def _line(items: list[dict[str, object]], offer_id: str) -> dict[str, object]:
     line = next(i for i in items if i["offer_id"] == offer_id)
     return {k: line[k] for k in ("sku", "offer_id", "name", "price", "mark_required")}
@@ -153,16 +192,12 @@ def accept_packing(
         return _refuse(
             ctx, number, [f"posting is {posting.status} on Ozon, not awaiting packaging"], report
         )
+    multibox = bool(posting.is_multibox)
+    empty = empty_boxes(doc, multibox)
+    if empty:
+        return _refuse(ctx, number, empty, report)
     sku_of = {str(i["offer_id"]): int(i["sku"]) for i in items}  # type: ignore[call-overload]
-    boxes = [
-        {
-            "box_no": n,
-            "box_id": box.box_id,
-            "items": [{**_line(items, i.offer_id), "quantity": i.quantity} for i in box.items],
-        }
-        for n, box in enumerate(doc.boxes, start=1)
-    ]
-    ctx.repo.save_boxes(number, boxes)
+    ctx.repo.save_boxes(number, package_rows(doc, items, multibox))
     ctx.repo.update_posting(number, stage="packing", exception=None)
     ctx.repo.save_shipment(
         number,
@@ -178,9 +213,13 @@ def accept_packing(
         for m in i.marks
         if any(x["offer_id"] == i.offer_id and x["mark_required"] for x in items)
     ]
-    if marks:
+    if multibox:
+        report.add("multibox")
+    if marks or multibox:
         try:
-            _submit_marks(ctx, number, marks)
+            _submit_exemplars(
+                ctx, number, marks, multi_box_qty=len(doc.boxes) if multibox else None
+            )
         except Refusal as exc:
             return _refuse(ctx, number, [str(exc)], report)
         ctx.repo.save_shipment(number, warehouse_id=known["warehouse_id"], status="marks_submitted")
@@ -189,8 +228,17 @@ def accept_packing(
     return ship(ctx, number, report)
 
 
-def _submit_marks(ctx: OrdersContext, number: str, marks: list[tuple[int, str]]) -> None:
-    """Give each unit of marked goods its code through Ozon's exemplar flow."""
+def _submit_exemplars(
+    ctx: OrdersContext,
+    number: str,
+    marks: list[tuple[int, str]],
+    *,
+    multi_box_qty: int | None = None,
+) -> None:
+    """Codes of marked units and a multibox posting's box count, through the exemplar flow.
+
+    Either way the ship call waits for Ozon's check of the set (``continue_marks``).
+    """
     exemplars = ctx.client.exemplars.create_or_get(number)
     by_sku: dict[int, list[str]] = {}
     for sku, mark in marks:
@@ -217,18 +265,16 @@ def _submit_marks(ctx: OrdersContext, number: str, marks: list[tuple[int, str]])
                     }
                 )
         products.append(ExemplarProductData(product_id=product.product_id, exemplars=data))
-    check = ctx.client.exemplars.validate(
-        number,
-        [
-            ValidateProduct(
-                product_id=p.product_id,
-                exemplars=[ValidateExemplar(marks=e.marks) for e in p.exemplars if e.marks],
-            )
-            for p in products
-            if any(e.marks for e in p.exemplars)
-        ],
-    )
-    if not check.valid:
+    to_check = [
+        ValidateProduct(
+            product_id=p.product_id,
+            exemplars=[ValidateExemplar(marks=e.marks) for e in p.exemplars if e.marks],
+        )
+        for p in products
+        if any(e.marks for e in p.exemplars)
+    ]
+    check = ctx.client.exemplars.validate(number, to_check) if to_check else None
+    if check is not None and not check.valid:
         bad = [
             f"marking code {m.mark} is not valid: {', '.join(m.errors) or 'format'}"
             for prod in check.products
@@ -238,7 +284,7 @@ def _submit_marks(ctx: OrdersContext, number: str, marks: list[tuple[int, str]])
         ]
         raise Refusal("; ".join(bad) or "marking codes are not valid")
     ctx.repo.save_marks(number, rows)
-    ctx.client.exemplars.set(number, products)
+    ctx.client.exemplars.set(number, products, multi_box_qty=multi_box_qty)
 
 
 def continue_marks(ctx: OrdersContext, report: PackingReport) -> None:
@@ -274,7 +320,10 @@ def ship(ctx: OrdersContext, number: str, report: PackingReport) -> str:
         # Ozon's clock: whether the request has settled is judged on Ozon's time.
         ship_requested_at=ctx.ozon_now(),
     )
-    packages = [{int(i["sku"]): int(i["quantity"]) for i in box["items"]} for box in boxes]
+    # A multibox posting's extra boxes are empty: they are no package of their own.
+    packages = [
+        {int(i["sku"]): int(i["quantity"]) for i in box["items"]} for box in boxes if box["items"]
+    ]
     try:
         result = _ship_once(ctx, number, packages)
     except OzonTransportError as exc:
@@ -358,11 +407,15 @@ def _shipped(ctx: OrdersContext, number: str, results: list[str], report: Packin
     """Record the resulting postings (a split makes new ones) and ask for their labels."""
     parent = ctx.repo.posting(number) or {}
     boxes = ctx.repo.boxes(number)
-    for box, result in zip(boxes, results, strict=False):
+    packed = [box for box in boxes if box["items"]]
+    for box, result in zip(packed, results, strict=False):
         box["result_posting_number"] = result
+    for box in boxes:
+        if not box["items"] and results:
+            box["result_posting_number"] = results[0]  # a multibox parcel's further box
     ctx.repo.save_boxes(number, boxes)
     now = ctx.now()
-    for box in boxes:
+    for box in packed:
         result = str(box.get("result_posting_number") or "")
         if not result:
             continue

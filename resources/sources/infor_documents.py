@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 
 class _Doc(BaseModel):
@@ -56,6 +56,11 @@ class ShipmentNotice(_Doc):
     delivery_date_begin: AwareDatetime | None = None
     delivery_date_end: AwareDatetime | None = None
     recipient: str = ""
+    multibox: bool = Field(
+        default=False,
+        description="Ozon's is_multibox: the goods come in several factory boxes; the packing "
+        "document lists every box, and they travel as one parcel.",
+    )
     items: list[NoticeItem] = Field(min_length=1)
 
 
@@ -126,10 +131,14 @@ class PackedItem(_Doc):
 
 
 class PackedBox(_Doc):
-    """One physical box (becomes one Ozon posting when shipped)."""
+    """One physical box (becomes one Ozon posting when shipped, unless the posting is multibox).
+
+    A box with no items is a further factory box of goods listed in another box; only a
+    multibox posting may have one.
+    """
 
     box_id: str = Field(min_length=1, max_length=64)
-    items: list[PackedItem] = Field(min_length=1)
+    items: list[PackedItem] = Field(default_factory=list)
 
 
 class PackingDocument(_Doc):
@@ -139,6 +148,12 @@ class PackingDocument(_Doc):
     posting_number: str = Field(min_length=1)
     packed_at: AwareDatetime
     boxes: list[PackedBox] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _something_packed(self) -> PackingDocument:
+        if not any(box.items for box in self.boxes):
+            raise ValueError("no box holds any item")
+        return self
 
 
 class ReturnReceipt(_Doc):

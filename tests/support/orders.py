@@ -44,15 +44,18 @@ def place(
     warehouse_id: int,
     *lines: tuple[str, int, bool],
     delivery_method_id: int | None = None,
+    multibox: bool = False,
 ) -> str:
     """One buyer order of (offer, quantity, marked) lines; returns the posting number.
 
-    ``delivery_method_id``: one of the warehouse's methods (default: its own, with its id).
+    ``delivery_method_id``: one of the warehouse's methods (default: its own, with its id);
+    ``multibox``: its goods come in several factory boxes (Ozon's ``is_multibox``).
     """
     order = PlaceOrder(
         warehouse_id=warehouse_id,
         items=[OrderLine(offer_id=o, quantity=q, mandatory_mark=m) for o, q, m in lines],
         delivery_method_id=delivery_method_id,
+        multibox=multibox,
     )
     return stack.server.admin.place_orders(stack.client_id, [order])[0]
 
