@@ -162,7 +162,7 @@ def price_levels(
 
 
 def _holder(context: dg.AssetExecutionContext) -> str:
-    return f"run {context.run_id} {context.asset_key.to_user_string()}"
+    return f"run {context.run.run_id} {context.asset_key.to_user_string()}"
 
 
 def _reconciliation(
@@ -290,7 +290,7 @@ def stock_sync(
             repo,
             changes,
             batch_size=sync.stock_batch_size,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             log=context.log.info,
             concurrency=sync.push_concurrency,
             guard=push,
@@ -346,7 +346,7 @@ def price_sync(
             repo,
             changes,
             batch_size=sync.price_batch_size,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             log=context.log.info,
             concurrency=sync.push_concurrency,
             guard=push,
