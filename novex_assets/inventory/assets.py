@@ -134,6 +134,12 @@ def stock_levels(
     )
     repo.replace_stock_levels(levels)
     context.log.info(f"stock levels: {stats.pairs} pairs, {stats.published_units} units published")
+    if stats.unmapped_sites:
+        listed = ", ".join(f"{site} ({n} rows)" for site, n in stats.unmapped_sites.items())
+        context.log.warning(
+            f"Infor rows for sites no Ozon warehouse is mapped to were left out: {listed}; "
+            "a mistyped code of a mapped site leaves that warehouse without the product's stock"
+        )
     return dg.MaterializeResult(
         metadata={**stats.model_dump(), "snapshot_complete": snapshot.completeness.complete}
     )
