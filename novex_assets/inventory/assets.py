@@ -134,6 +134,12 @@ def stock_levels(
     )
     repo.replace_stock_levels(levels)
     context.log.info(f"stock levels: {stats.pairs} pairs, {stats.published_units} units published")
+    if stats.unmapped_sites:
+        listed = ", ".join(f"{site} ({n} rows)" for site, n in stats.unmapped_sites.items())
+        context.log.warning(
+            f"Infor rows for sites no Ozon warehouse is mapped to were left out: {listed}; "
+            "a mistyped code of a mapped site leaves that warehouse without the product's stock"
+        )
     return dg.MaterializeResult(
         metadata={**stats.model_dump(), "snapshot_complete": snapshot.completeness.complete}
     )
@@ -162,7 +168,7 @@ def price_levels(
 
 
 def _holder(context: dg.AssetExecutionContext) -> str:
-    return f"run {context.run_id} {context.asset_key.to_user_string()}"
+    return f"run {context.run.run_id} {context.asset_key.to_user_string()}"
 
 
 def _reconciliation(
@@ -290,7 +296,7 @@ def stock_sync(
             repo,
             changes,
             batch_size=sync.stock_batch_size,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             log=context.log.info,
             concurrency=sync.push_concurrency,
             guard=push,
@@ -346,7 +352,7 @@ def price_sync(
             repo,
             changes,
             batch_size=sync.price_batch_size,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             log=context.log.info,
             concurrency=sync.push_concurrency,
             guard=push,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from novex_assets.settings import SyncSettings
 from resources.ozon import OzonClient
-from resources.store.leases import Lease, LeaseInfo
+from resources.store.leases import Lease, LeaseInfo, process_tag
 from resources.store.store import Store
 
 
@@ -58,7 +58,8 @@ def account_push(
     started = time.monotonic()
     got = store.leases.acquire(
         name,
-        holder,
+        # The process is part of the name, so a killed run's lease is taken over at once.
+        f"{holder} {process_tag()}",
         ttl_s=settings.push_lease_ttl_s,
         wait_s=settings.push_lease_wait_s,
         poll_s=min(2.0, settings.push_lease_ttl_s / 10),

@@ -23,6 +23,9 @@ class StockLevelStats(BaseModel):
     below_minimum_pairs: int
     reserved_units: int
     unmapped_site_rows: int
+    # Site codes no warehouse is mapped to, with their rows (the 20 with most): a stores' site
+    # is expected here, a mistyped code of a mapped one (`MSK 1`) is what staff look for.
+    unmapped_sites: dict[str, int] = {}
     unknown_offer_rows: int
     disabled_products: int
     held_pairs: int = 0
@@ -87,7 +90,13 @@ def compute_stock_levels(
     )
     stock = stock.with_columns(pl.col("site").str.to_uppercase())
     mapped = stock.join(site_map, on="site", how="left")
-    unmapped_rows = mapped.filter(pl.col("warehouse_id").is_null()).height
+    unmapped = mapped.filter(pl.col("warehouse_id").is_null())
+    unmapped_sites = (
+        unmapped.group_by("site")
+        .len()
+        .sort(["len", "site"], descending=[True, False], nulls_last=True)
+        .head(20)
+    )
     on_hand = (
         mapped.filter(pl.col("warehouse_id").is_not_null())
         .group_by("offer_id", "warehouse_id")
@@ -168,7 +177,8 @@ def compute_stock_levels(
             (pl.col("free") < pl.col("min_to_publish")) & (pl.col("free") > 0)
         ).height,
         reserved_units=int(enabled["reserved"].sum() or 0),
-        unmapped_site_rows=unmapped_rows,
+        unmapped_site_rows=unmapped.height,
+        unmapped_sites={str(site): int(n) for site, n in unmapped_sites.iter_rows()},
         unknown_offer_rows=unknown_rows,
         disabled_products=products.filter(~pl.col("ozon_enabled")).height,
         held_pairs=held_rows.height,

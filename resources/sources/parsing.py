@@ -295,7 +295,7 @@ def _records(path: Path, spec: TableSpec) -> _Records:
     # comes from counting separators (trailing ones Excel adds do not count).
     wanted = {name: positions[name] for name in (c.name for c in spec.columns)}
     taken = pl.Series(sorted({*special, *consumed}), dtype=pl.UInt32)
-    plain_mask = ~blank & ~pl.int_range(0, body.len(), eager=True).is_in(taken)
+    plain_mask = ~blank & ~pl.int_range(0, body.len(), eager=True).is_in(taken.implode())
     plain = pl.DataFrame({_RAW: body}).with_row_index(_LINE, offset=start + 1).filter(plain_mask)
     count = pl.col(_RAW).str.count_matches(sep, literal=True)
     stripped = pl.col(_RAW).str.strip_chars_end(f"{sep} \t").str.count_matches(sep, literal=True)

@@ -2,18 +2,26 @@
 
 A lease is a row with its holder and an expiry. The holder renews it from a heartbeat thread
 while it works and deletes it when done; a holder that crashed stops renewing, so its lease runs
-out after ``ttl_s`` and the next run takes over. Taking a lease is one conditional UPDATE or one
-INSERT, both atomic on SQLite and PostgreSQL, so two processes can never both win.
+out after ``ttl_s`` and the next run takes over. A holder named with :func:`process_tag` is taken
+over at once when its process is gone from this machine (a killed run), without waiting for the
+expiry. Taking a lease is one conditional UPDATE or one INSERT, both atomic on SQLite and
+PostgreSQL, so two processes can never both win.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import re
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from types import TracebackType
 
 import sqlalchemy as sa
@@ -22,6 +30,62 @@ from sqlalchemy.engine import Engine
 from resources.store import tables as t
 
 logger = logging.getLogger(__name__)
+
+
+@cache
+def _process_space() -> str | None:
+    """Names this kernel boot and pid namespace: where a process id means the same process.
+
+    None where /proc does not say (then holders are never judged gone, only expired).
+    """
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        pid_ns = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+    return hashlib.sha1(f"{boot} {pid_ns}".encode()).hexdigest()[:10]
+
+
+_PROCESS_TAG = re.compile(r"\(pid (\d+) on [^,()]*, ns ([0-9a-f]{10})\)$")
+
+
+def process_tag(pid: int | None = None) -> str:
+    """`(pid N on HOST, ns K)`: appended to a holder's name so a dead holder can be recognised.
+
+    ``pid`` defaults to this process.
+    """
+    space = _process_space() or "-"
+    return f"(pid {pid or os.getpid()} on {socket.gethostname()[:64]}, ns {space})"
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether ``pid`` is a running (not zombie) process here."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return state not in {"Z", "X"}
+
+
+def holder_gone(holder: str) -> bool:
+    """True when ``holder`` carries a :func:`process_tag` of this machine whose process is gone.
+
+    A holder on another machine or container, or without a tag, is never judged gone: only its
+    expiry frees the lease. A reused pid looks alive, which only means waiting for the expiry.
+    """
+    match = _PROCESS_TAG.search(holder)
+    if match is None or match.group(2) != _process_space():
+        return False
+    pid = int(match.group(1))
+    return pid != os.getpid() and not _process_alive(pid)
 
 
 @dataclass(frozen=True)
@@ -61,22 +125,34 @@ class LeaseRepo:
             return None
         return LeaseInfo(row.name, row.holder, row.acquired_at, row.heartbeat_at, row.expires_at)
 
-    def try_acquire(self, name: str, holder: str, ttl_s: float) -> LeaseInfo | None:
-        """Take the lease if it is free, expired or already ours; else return the live holder."""
+    def try_acquire(
+        self,
+        name: str,
+        holder: str,
+        ttl_s: float,
+        log: Callable[[str], None] = logger.warning,
+    ) -> LeaseInfo | None:
+        """Take the lease if it is free, expired, already ours or its holder's process is gone.
+
+        Returns None when taken, else the live holder.
+        """
         pl_ = t.push_leases
+        dead: str | None = None
         for _ in range(3):
             now = t.utcnow()
             expires = now + timedelta(seconds=ttl_s)
+            free = sa.or_(pl_.c.holder == holder, pl_.c.expires_at < now)
+            if dead is not None:  # only from that holder: one who took it since is alive
+                free = sa.or_(free, pl_.c.holder == dead)
             with self._engine.begin() as conn:
                 taken = conn.execute(
                     sa.update(pl_)
-                    .where(
-                        pl_.c.name == name,
-                        sa.or_(pl_.c.holder == holder, pl_.c.expires_at < now),
-                    )
+                    .where(pl_.c.name == name, free)
                     .values(holder=holder, acquired_at=now, heartbeat_at=now, expires_at=expires)
                 ).rowcount
             if taken:
+                if dead is not None:
+                    log(f"{name}: its holder {dead} is gone (process not running); taken over")
                 return None
             try:
                 with self._engine.begin() as conn:
@@ -94,6 +170,9 @@ class LeaseRepo:
                 pass
             held = self.current(name)
             if held is not None:
+                if dead is None and holder_gone(held.holder):
+                    dead = held.holder
+                    continue
                 return held
             # Released between our two statements: try again.
         held = self.current(name)
@@ -138,7 +217,7 @@ class LeaseRepo:
         deadline = time.monotonic() + wait_s
         announced = False
         while True:
-            held = self.try_acquire(name, holder, ttl_s)
+            held = self.try_acquire(name, holder, ttl_s, log)
             if held is None:
                 return Lease(self, name, holder, ttl_s)
             remaining = deadline - time.monotonic()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
 from resources.store import tables as t
-from resources.store.leases import Lease, LeaseInfo
+from resources.store.leases import Lease, LeaseInfo, process_tag
 from resources.store.store import Store
 
 NAME = "ozon-push:100500"
@@ -50,6 +52,36 @@ def test_a_crashed_holders_lease_expires_and_its_heartbeat_notices(store_url: st
         assert lease.lost
         lease.release()
         assert leases.current("other").holder == "run thief"  # type: ignore[union-attr]
+
+
+def test_a_killed_holders_lease_is_taken_over_at_once(store_url: str) -> None:
+    """A run killed mid-push frees the account as soon as its process is gone, not after the TTL."""
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with Store(store_url) as store:
+            leases = store.migrate().leases
+            holder = f"run killed inventory/stock_sync {process_tag(worker.pid)}"
+            assert leases.try_acquire(NAME, holder, ttl_s=600) is None
+            # Alive: waited for like any holder.
+            held = leases.acquire(NAME, f"run next {process_tag()}", ttl_s=60, wait_s=0)
+            assert isinstance(held, LeaseInfo) and held.holder == holder
+            worker.kill()
+            worker.wait()
+            messages: list[str] = []
+            lease = leases.acquire(
+                NAME, f"run next {process_tag()}", ttl_s=60, wait_s=0, log=messages.append
+            )
+            assert isinstance(lease, Lease)
+            assert messages and "is gone" in messages[0] and "run killed" in messages[0]
+            lease.release()
+            # A dead pid of another machine or container proves nothing: only the expiry counts.
+            elsewhere = holder.rsplit(", ns ", 1)[0] + ", ns 0000000000)"
+            assert leases.try_acquire(NAME, elsewhere, ttl_s=600) is None
+            other = leases.acquire(NAME, "run next", ttl_s=60, wait_s=0)
+            assert isinstance(other, LeaseInfo) and other.holder == elsewhere
+    finally:
+        worker.kill()
+        worker.wait()
 
 
 def test_racing_processes_never_both_win(store_url: str) -> None:

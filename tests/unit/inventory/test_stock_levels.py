@@ -61,6 +61,7 @@ def test_every_enabled_product_gets_every_warehouse_missing_stock_is_zero(settin
     assert ("GHOST", 11) not in got
     assert stats.unknown_offer_rows == 1
     assert stats.unmapped_site_rows == 1
+    assert stats.unmapped_sites == {"NOWHERE": 1}  # named, so a mistyped site code shows
     assert stats.disabled_products == 1
 
 
