@@ -32,6 +32,13 @@ def run_job(stack: LocalStack, name: str, instance: dg.DagsterInstance | None = 
     )
 
 
+def run_ok(stack: LocalStack, instance: dg.DagsterInstance, job: str = "orders_process"):
+    """`run_job` that must succeed; failing, the assertion shows the failures' messages."""
+    result = run_job(stack, job, instance)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return result
+
+
 def materialization(result, *path: str) -> dict:
     """Metadata values of one asset's materialisation in a run result."""
     key = dg.AssetKey(list(path))

@@ -18,7 +18,7 @@ from resources.ozon import OzonClient
 from resources.sources.files import FileDropInfor
 from sample_data.infor_orders import InforSimulator
 from sensors.orders_infor import SENSOR_NAME
-from tests.assets.conftest import materialization, run_job
+from tests.assets.conftest import materialization, run_job, run_ok
 from tests.support.orders import (
     deliver_pushes,
     inbox,
@@ -28,12 +28,6 @@ from tests.support.orders import (
     place,
     stocked_offers,
 )
-
-
-def _process(stack: LocalStack, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    result = run_job(stack, "orders_process", instance)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
 
 
 def test_unknown_offer_is_held_and_short_stock_cancelled_with_ozons_reason(
@@ -67,7 +61,7 @@ def test_unknown_offer_is_held_and_short_stock_cancelled_with_ozons_reason(
     stray = place(stack, warehouse.ozon_warehouse_id, ("STRAY-1", 1, False))
     greedy = place(stack, warehouse.ozon_warehouse_id, (short, on_hand + 1, False))
     deliver_pushes(stack, seen=set())
-    meta = materialization(_process(stack, instance), "orders", "postings")
+    meta = materialization(run_ok(stack, instance), "orders", "postings")
 
     repo = orders_repo(stack)
     held = repo.posting(stray)
@@ -94,14 +88,14 @@ def test_a_run_dying_before_the_notice_is_finished_by_the_next_one(stack: LocalS
     blocked = outbox(stack)
     blocked.parent.mkdir(parents=True, exist_ok=True)
     blocked.write_text("not a folder")
-    meta = materialization(_process(stack, instance), "orders", "postings")
+    meta = materialization(run_ok(stack, instance), "orders", "postings")
     assert meta["outcomes"] == {"failed": 1}
     repo = orders_repo(stack)
     assert repo.posting(number)["stage"] == "accepted"
     assert inbox(stack).lag().counts["failed"] == 1
 
     blocked.unlink()
-    _process(stack, instance)
+    run_ok(stack, instance)
     assert repo.posting(number)["stage"] == "notified"
     assert names(outbox(stack), "notice_*.json") == {f"notice_{number}.json"}
     reserved = repo.reserved_outside_snapshot(None)
@@ -118,7 +112,7 @@ def test_infor_documents_start_one_batched_run_and_bad_ones_are_archived(
     a, b = stocked_offers(stack, warehouse.infor_site)[:2]
     numbers = [place(stack, warehouse.ozon_warehouse_id, (o, 1, False)) for o in (a, b)]
     deliver_pushes(stack, seen=set())
-    _process(stack, instance)
+    run_ok(stack, instance)
     defs = build_definitions(resources=stack.resources())
     sensor = defs.resolve_sensor_def(SENSOR_NAME)
 
@@ -135,7 +129,7 @@ def test_infor_documents_start_one_batched_run_and_bad_ones_are_archived(
     result = tick()
     assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
 
-    _process(stack, instance)
+    run_ok(stack, instance)
     failed = inbox_dir / "failed"
     assert (failed / "garbled.json").exists() and (failed / "garbled.json.error.txt").exists()
     assert {p.name for p in (inbox_dir / "processed").iterdir()} == {
@@ -173,9 +167,9 @@ def test_a_posting_ozon_sends_without_its_dates_is_still_announced(stack: LocalS
     )
     # One comes by push (which carries the pack-by), the other's push is lost: polling finds it.
     deliver_pushes(stack, skip={polled}, seen=set())
-    _process(stack, instance)
+    run_ok(stack, instance)
     assert run_job(stack, "orders_poll", instance).success
-    meta = materialization(_process(stack, instance), "orders", "postings")
+    meta = materialization(run_ok(stack, instance), "orders", "postings")
     repo = orders_repo(stack)
     assert {repo.posting(n)["stage"] for n in (pushed, polled)} == {"notified"}
     assert meta["past_pack_by"] == 0

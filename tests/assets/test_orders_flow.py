@@ -12,7 +12,7 @@ import pytest
 
 from novex_cli.stack import LocalStack
 from sample_data.infor_orders import InforSimulator
-from tests.assets.conftest import materialization, run_job
+from tests.assets.conftest import materialization, run_job, run_ok
 from tests.support.orders import (
     deliver_pushes,
     labelled_at_infor,
@@ -24,15 +24,9 @@ from tests.support.orders import (
 )
 
 
-def _process(stack: LocalStack, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    result = run_job(stack, "orders_process", instance)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
-
-
 def _until(stack, instance, done, tries: int = 8):
     for _ in range(tries):
-        result = _process(stack, instance)
+        result = run_ok(stack, instance)
         if done():
             return result
         time.sleep(0.5)
@@ -57,7 +51,7 @@ def test_new_posting_to_label_at_infor_with_a_split_and_a_refusal(
     seen: set[int] = set()
     assert deliver_pushes(stack, seen=seen) == 2
 
-    result = _process(stack, instance)
+    result = run_ok(stack, instance)
     meta = materialization(result, "orders", "postings")
     assert meta["outcomes"] == {"notified": 2}
     assert names(outbox(stack), "notice_*.json") == {f"notice_{split}.json", f"notice_{wrong}.json"}
@@ -91,7 +85,7 @@ def test_new_posting_to_label_at_infor_with_a_split_and_a_refusal(
 
     # Running again changes nothing: no second notice, ship or label.
     before = {d["name"]: d["processed_at"] for d in repo.documents("out")}
-    _process(stack, instance)
+    run_ok(stack, instance)
     assert {d["name"]: d["processed_at"] for d in repo.documents("out")} == before
 
 
@@ -105,7 +99,7 @@ def test_cancel_between_notice_and_ship_stops_infor_and_a_repeated_push_changes_
     number = place(stack, warehouse.ozon_warehouse_id, (a, 2, False))
     seen: set[int] = set()
     deliver_pushes(stack, seen=seen)
-    _process(stack, instance)
+    run_ok(stack, instance)
     repo = orders_repo(stack)
     assert repo.posting(number)["stage"] == "notified"
 
@@ -114,7 +108,7 @@ def test_cancel_between_notice_and_ship_stops_infor_and_a_repeated_push_changes_
     infor = InforSimulator(stack.data_dir)
     infor.pack()
     stack.server.admin.buyer_cancel(stack.client_id, number)
-    _process(stack, instance)
+    run_ok(stack, instance)
     posting = repo.posting(number)
     assert posting["stage"] == "cancelled"
     assert (outbox(stack) / f"stop_{number}.json").exists()
@@ -126,8 +120,8 @@ def test_cancel_between_notice_and_ship_stops_infor_and_a_repeated_push_changes_
     # The late push arrives (twice): handled once, nothing more sent to Infor.
     before = len(repo.documents("out"))
     deliver_pushes(stack, seen=seen)
-    _process(stack, instance)
-    _process(stack, instance)
+    run_ok(stack, instance)
+    run_ok(stack, instance)
     assert len(repo.documents("out")) == before
 
 
@@ -140,11 +134,11 @@ def test_a_lost_new_posting_push_is_made_good_by_polling(stack: LocalStack) -> N
     seen: set[int] = set()
     assert deliver_pushes(stack, seen=seen, skip={number}) == 0
     assert run_job(stack, "orders_poll", instance).success
-    _process(stack, instance)
+    run_ok(stack, instance)
     assert orders_repo(stack).posting(number)["stage"] == "notified"
     assert (outbox(stack) / f"notice_{number}.json").exists()
     # The push turning up after all is the same message: no second notice.
     deliver_pushes(stack, seen=set())
-    _process(stack, instance)
+    run_ok(stack, instance)
     notices = [d for d in orders_repo(stack).documents("out") if d["kind"] == "shipment_notice"]
     assert len(notices) == 1

@@ -19,7 +19,7 @@ from resources.ozon.errors import OzonTransportError
 from resources.sources.infor_documents import PackingDocument
 from resources.sources.infor_files import FileDropInforDocuments
 from sample_data.infor_orders import InforSimulator
-from tests.assets.conftest import run_job
+from tests.assets.conftest import run_job, run_ok
 from tests.support.orders import (
     deliver_pushes,
     labelled_at_infor,
@@ -33,15 +33,9 @@ from tests.support.orders import (
 HOUR, DAY = 3600, 86400
 
 
-def _process(stack: LocalStack, instance: dg.DagsterInstance, job: str = "orders_process"):
-    result = run_job(stack, job, instance)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
-
-
 def _settle(stack, instance, done, job: str = "orders_process", tries: int = 10) -> None:
     for _ in range(tries):
-        _process(stack, instance, job)
+        run_ok(stack, instance, job)
         if done():
             return
         time.sleep(0.5)
@@ -60,7 +54,7 @@ def test_a_lost_ship_reply_is_read_back_not_shipped_twice(stack: LocalStack) -> 
     (a,) = stocked_offers(stack, warehouse.infor_site)[:1]
     number = place(stack, warehouse.ozon_warehouse_id, (a, 2, False))
     deliver_pushes(stack, seen=set())
-    _process(stack, instance)
+    run_ok(stack, instance)
     InforSimulator(stack.data_dir).pack()
 
     # The run dies right after Ozon accepted the ship call: the reply never comes back.
@@ -106,7 +100,7 @@ def test_acts_delivery_and_returns_reach_infor(stack: LocalStack) -> None:
     second = place(stack, warehouse.ozon_warehouse_id, (b, 2, False))
     seen: set[int] = set()
     deliver_pushes(stack, seen=seen)
-    _process(stack, instance)
+    run_ok(stack, instance)
     infor = InforSimulator(stack.data_dir)
     infor.allocate()
     infor.pack()
@@ -143,12 +137,12 @@ def test_acts_delivery_and_returns_reach_infor(stack: LocalStack) -> None:
     stack.server.admin.advance(HOUR)
     stack.server.admin.advance(3 * DAY)
     deliver_pushes(stack, seen=seen)
-    _process(stack, instance)
+    run_ok(stack, instance)
     assert {repo.posting(n)["stage"] for n in (first, second)} == {"delivered"}
 
     # A return: polled, matched, announced to Infor; Infor's receipt closes it.
     stack.server.admin.force_return(stack.client_id, ForceReturn(posting_number=second))
-    _process(stack, instance, "orders_returns")
+    run_ok(stack, instance, "orders_returns")
     returns = repo.returns()
     assert returns and {r["posting_number"] for r in returns} == {second}
     assert all(r["matched"] and r["status"] == "expected" for r in returns)
@@ -156,10 +150,10 @@ def test_acts_delivery_and_returns_reach_infor(stack: LocalStack) -> None:
         f"return_{r['return_id']}.json" for r in returns
     }
     assert infor.receive_returns() == len(returns)
-    _process(stack, instance)
+    run_ok(stack, instance)
     assert {r["status"] for r in repo.returns()} == {"received"}
     # Polling again neither duplicates the return nor reopens it.
-    _process(stack, instance, "orders_returns")
+    run_ok(stack, instance, "orders_returns")
     assert {r["status"] for r in repo.returns()} == {"received"}
     assert len(repo.returns()) == len(returns)
 
@@ -171,11 +165,11 @@ def test_ozon_failing_the_ship_call_leaves_the_posting_to_a_later_run(stack: Loc
     (a,) = stocked_offers(stack, warehouse.infor_site)[:1]
     number = place(stack, warehouse.ozon_warehouse_id, (a, 1, False))
     deliver_pushes(stack, seen=set())
-    _process(stack, instance)
+    run_ok(stack, instance)
     InforSimulator(stack.data_dir).pack()
     admin = stack.server.admin
     admin.set_faults(stack.client_id, FaultSettings(rate_5xx=1.0, methods=[POSTING_SHIP]))
-    _process(stack, instance)
+    run_ok(stack, instance)
     repo = orders_repo(stack)
     assert repo.shipment(number)["status"] == "ship_requested"
     assert repo.posting(number)["stage"] == "packing"

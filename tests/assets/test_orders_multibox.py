@@ -12,7 +12,7 @@ from novex_cli.stack import LocalStack
 from resources.ozon import OzonClient
 from resources.sources.infor_documents import PackedBox, ShipmentNotice
 from sample_data.infor_orders import InforSimulator
-from tests.assets.conftest import materialization, run_job
+from tests.assets.conftest import materialization, run_job, run_ok
 from tests.support.orders import (
     deliver_pushes,
     labelled_at_infor,
@@ -21,12 +21,6 @@ from tests.support.orders import (
     place,
     stocked_offers,
 )
-
-
-def _process(stack: LocalStack, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    result = run_job(stack, "orders_process", instance)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
 
 
 def test_multibox_posting_ships_as_one_posting_with_its_box_count(stack: LocalStack) -> None:
@@ -38,7 +32,7 @@ def test_multibox_posting_ships_as_one_posting_with_its_box_count(stack: LocalSt
     multibox = place(stack, warehouse.ozon_warehouse_id, (a, 3, True), (b, 2, False), multibox=True)
     plain = place(stack, warehouse.ozon_warehouse_id, (b, 1, False))
     deliver_pushes(stack, seen=set())
-    _process(stack, instance)
+    run_ok(stack, instance)
 
     def notice(number: str) -> ShipmentNotice:
         path = outbox(stack) / f"notice_{number}.json"
@@ -55,7 +49,7 @@ def test_multibox_posting_ships_as_one_posting_with_its_box_count(stack: LocalSt
 
     repo = orders_repo(stack)
     for _ in range(10):
-        result = _process(stack, instance)
+        result = run_ok(stack, instance)
         if (repo.posting(multibox) or {}).get("stage") == "labelled":
             break
         time.sleep(0.5)
