@@ -178,21 +178,3 @@ def test_the_sandbox_command_serves_seeded_warehouses_until_terminated(
             process.kill()
             raise
     assert state.is_file()  # shut down cleanly: state saved by the shutdown hook
-
-
-def test_demo_saves_the_sandbox_state_for_novex_sandbox(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: NovexSettings
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    # The demo points DAGSTER_HOME at var/dagster; monkeypatch puts the old value back.
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "var" / "dagster"))
-    result = CliRunner().invoke(cli, ["demo", "--skus", "150", "--time-factor", "120"])
-    assert result.exit_code == 0, result.output
-    state = tmp_path / "var" / "sandbox-state.json"
-    assert state.is_file()
-    client_id = settings.ozon.main.client_id
-    config = SandboxConfig(accounts={client_id: SecretStr(KEY)}, state_file=state)
-    with SandboxServer(config) as server:
-        assert len(server.admin.warehouses(client_id)) == len(settings.warehouses)
-        assert server.admin.products(client_id)
-        assert any(row.present for row in server.admin.stocks(client_id).values())

@@ -1,4 +1,5 @@
-"""`novex demo` uses the instance in $DAGSTER_HOME and leaves the snapshot sensor past its data."""
+"""`novex demo` (run once here) uses the instance in $DAGSTER_HOME, leaves the snapshot sensor past
+its data and saves the sandbox state for `novex sandbox`."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import dagster as dg
 import pytest
 from click.testing import CliRunner
 from dagster._core.scheduler.instigation import TickStatus
+from pydantic import SecretStr
 
+from novex_assets.settings import load_settings
 from novex_cli.main import cli
 from novex_cli.sensor_cursor import sensor_cursor, sensor_origin
+from ozon_sandbox.config import SandboxConfig
+from ozon_sandbox.testing import SandboxServer
 from resources.sources.files import FileDropInfor
 from sensors.inventory import SENSOR_NAME
 
@@ -110,3 +115,16 @@ def test_the_first_daemon_after_the_demo_does_not_sync_the_demo_snapshot_again(
         assert _sensor_runs(instance) == []
     finally:
         instance.dispose()
+
+
+@pytest.mark.slow
+def test_the_demo_saves_the_sandbox_state_for_novex_sandbox(demo_dir: Path) -> None:
+    state = demo_dir / "var" / "sandbox-state.json"
+    assert state.is_file()
+    settings = load_settings()
+    client_id = settings.ozon.main.client_id
+    config = SandboxConfig(accounts={client_id: SecretStr("demo-state-key")}, state_file=state)
+    with SandboxServer(config) as server:
+        assert len(server.admin.warehouses(client_id)) == len(settings.warehouses)
+        assert server.admin.products(client_id)
+        assert any(row.present for row in server.admin.stocks(client_id).values())
