@@ -2,7 +2,7 @@
 """Set up the project on a fresh machine (only Python 3.11+ needed) and run a command in it.
 
     python3 dev.py demo        # install, then run the main job against the Ozon sandbox
-    python3 dev.py test [ARGS] # install, then run the whole test suite (pytest ARGS)
+    python3 dev.py test [ARGS] # install, then run the whole test suite on two workers (pytest ARGS)
     python3 dev.py run CMD...  # install, then run any command inside the virtualenv
     python3 dev.py setup       # install only
 
@@ -25,6 +25,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".novex-lock.sha256"
+TEST_WORKERS = ["-n", "2", "--dist", "loadfile"]
 
 
 def _say(message: str) -> None:
@@ -87,7 +88,10 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         args = [str(BIN / "novex"), "demo", *rest]
     elif command == "test":
-        args = [str(BIN / "python"), "-m", "pytest", *rest]
+        # Two workers, one test file each at a time (module fixtures such as the demo run
+        # once): the tests mostly wait on sandboxes and subprocesses. `-n 0` runs serially.
+        workers = [] if any(a.startswith(("-n", "--numprocesses")) for a in rest) else TEST_WORKERS
+        args = [str(BIN / "python"), "-m", "pytest", *workers, *rest]
     else:
         if not rest:
             sys.stderr.write("usage: python3 dev.py run COMMAND [ARGS]\n")
