@@ -16,7 +16,7 @@ import json
 import random
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import click
@@ -262,11 +262,7 @@ def _into_act_window(stack: LocalStack) -> str:
     with OzonClient(
         stack.server.url, stack.client_id, stack.api_key, time_scale=stack.time_factor
     ) as client:
-        opens = [
-            datetime.fromisoformat(m.cutoff_at.replace("Z", "+00:00")) - lead
-            for m in client.carriages.delivery_list()
-            if m.cutoff_at
-        ]
+        opens = [m.cutoff - lead for m in client.carriages.delivery_list() if m.cutoff]
     now = stack.server.admin.clock().now
     if not opens or max(opens) <= now:
         return ""

@@ -20,7 +20,6 @@ from novex_assets.orders.context import OrdersContext
 from resources.ozon.acts import ActFailedError, ActRefusedError
 from resources.ozon.errors import OzonError
 from resources.ozon.models.acts import ActStatus
-from resources.ozon.models.carriages import DeliveryMethod
 from resources.ozon.polling import OzonPollTimeoutError
 from resources.sources.infor_documents import ActManifest, ExpectedReturn, ReturnReceipt
 
@@ -44,12 +43,6 @@ class HandoverReport:
     def add(self, outcome: str, n: int = 1) -> None:
         """Count an outcome."""
         self.outcomes[outcome] += n
-
-
-def _cutoff(method: DeliveryMethod) -> datetime | None:
-    if not method.cutoff_at:
-        return None
-    return datetime.fromisoformat(method.cutoff_at.replace("Z", "+00:00"))
 
 
 def create_acts(
@@ -86,7 +79,7 @@ def create_acts(
             continue
         method_id = method.delivery_method_id
         warehouse = int(rows[0]["warehouse_id"])
-        cutoff = _cutoff(method)
+        cutoff = method.cutoff
         info: dict[str, Any] = {
             "warehouse_id": warehouse,
             "name": method.delivery_method_name,

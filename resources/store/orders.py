@@ -358,14 +358,13 @@ class OrdersRepo:
                     update=[],
                 )
 
-    def labels_due(self, now: datetime, limit: int = 10_000) -> list[Row]:
+    def labels_due(self, now: datetime) -> list[Row]:
         """Pending labels whose time has come."""
         lb = t.posting_labels
         query = (
             sa.select(lb)
             .where(lb.c.status == "pending", lb.c.not_before <= now)
             .order_by(lb.c.not_before, lb.c.posting_number)
-            .limit(limit)
         )
         with self._engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]

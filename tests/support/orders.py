@@ -133,7 +133,8 @@ def ozon_cutoff(stack: LocalStack, delivery_method_id: int) -> datetime:
         stack.server.url, stack.client_id, stack.api_key, time_scale=stack.time_factor
     ) as client:
         (method,) = client.carriages.delivery_list(delivery_method_id=delivery_method_id)
-    return datetime.fromisoformat(method.cutoff_at.replace("Z", "+00:00"))
+    assert method.cutoff is not None
+    return method.cutoff
 
 
 def advance_to(stack: LocalStack, moment: datetime) -> None:

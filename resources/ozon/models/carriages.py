@@ -7,7 +7,12 @@ from datetime import datetime
 from pydantic import Field
 
 from resources.ozon import constants
-from resources.ozon.models.common import MaybeBool, OzonInt, OzonRequest, OzonResponse
+from resources.ozon.models.common import (
+    MaybeBool,
+    OzonInt,
+    OzonRequest,
+    OzonResponse,
+)
 
 
 class DeliveryListFilter(OzonRequest):
@@ -95,9 +100,12 @@ class DeliveryMethod(OzonResponse):
         return [e.code for e in self.errors]
 
     @property
-    def existing_carriage_id(self) -> int | None:
-        """The id of a carriage already created for the day, if any."""
-        return next((c.id for c in self.carriages if c.id), None)
+    def cutoff(self) -> datetime | None:
+        """`cutoff_at` as a moment; None when Ozon gave none (its schema samples send text)."""
+        try:
+            return datetime.fromisoformat(self.cutoff_at.replace("Z", "+00:00"))
+        except ValueError:
+            return None
 
 
 class DeliveryListResponse(OzonResponse):

@@ -65,7 +65,7 @@ def test_an_express_warehouse_refuses_the_act_until_no_new_order_can_make_the_cu
     assert (refused.status, refused.path) == (400, constants.ACT_CREATE)
     (method,) = client.carriages.delivery_list(delivery_method_id=express).to_list()
     assert method.error_codes == ["new_postings_are_possible"]
-    assert datetime.fromisoformat(method.cutoff_at) == TODAY_SLOT
+    assert method.cutoff == TODAY_SLOT
     assert refusal(lambda: client.carriages.create(express)).reason == ("new_postings_are_possible")
 
     frozen.admin.advance(28 * MINUTE)  # 09:29: an order now would still be due by 10:00
