@@ -117,10 +117,8 @@ def card_checks(
     # its flag; failing keeps it, and the gate does not blame the sources for it.
     open_flags = cms.catalog_cards.drift_flags()
     closing = rechecked(open_flags, result.per_card)
-    still = open_flags.filter(~pl.col("offer_id").is_in(closing))["offer_id"].unique()
-    drift_failed = result.per_card.filter(
-        ~pl.col("passed") & pl.col("offer_id").is_in(still.implode())
-    ).height
+    # Flags left open are exactly the flagged cards that were checked and failed.
+    drift_failed = open_flags.filter(~pl.col("offer_id").is_in(closing))["offer_id"].n_unique()
     cms.catalog_cards.record_checks(context.run_id, result.per_card, drift_failed=drift_failed)
     cleared = cms.catalog_cards.clear_drift_flags(closing, context.run_id, utcnow())
     by_check = result.failures.group_by("check").len().sort("len", descending=True).head(15).rows()
@@ -135,7 +133,6 @@ def card_checks(
             "expectations": result.expectations,
             "top_failed_checks": dg.MetadataValue.json(dict(by_check)),
             "drift_flags_cleared": cleared,
-            "drift_flagged_cards": still.len(),
             "cards_failed_by_drift": drift_failed,
         }
     )
