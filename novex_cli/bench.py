@@ -58,7 +58,7 @@ def floor_seconds(calls: int, time_factor: float) -> float:
 
 
 @contextmanager
-def _sandbox_process(
+def sandbox_process(
     data_dir: Path, time_factor: float, client_id: str, api_key: str, cards: int
 ) -> Iterator[str]:
     """The sandbox in a process of its own, seeded from ``data_dir``; yields its URL.
@@ -134,7 +134,7 @@ def sweep(
     client_id = settings.ozon.main.client_id
     sap = FileDropSap(data_dir).read_assortment().frame
     cards = sap.filter(pl.col("ozon_enabled")).height
-    with _sandbox_process(data_dir, time_factor, client_id, BENCH_API_KEY, cards) as url:
+    with sandbox_process(data_dir, time_factor, client_id, BENCH_API_KEY, cards) as url:
         admin = SandboxAdmin(url)
         snapshot_ref = FileDropInfor(data_dir).latest_stock_snapshot()
         assert snapshot_ref is not None

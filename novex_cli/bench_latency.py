@@ -36,7 +36,7 @@ from novex_assets.definitions import build_definitions
 from novex_assets.orders.intake import notice_name
 from novex_assets.settings import load_settings
 from novex_assets.settings_resource import SettingsResource
-from novex_cli.bench import _sandbox_process
+from novex_cli.bench import sandbox_process
 from novex_cli.bench_push import receiver_process
 from ozon_sandbox.admin import SeedStock
 from ozon_sandbox.postings.orders import OrderLine, PlaceOrder
@@ -116,7 +116,7 @@ def push_to_outbox_latency(
     outbox = data_dir / "infor" / "outbox"
     try:
         with (
-            _sandbox_process(data_dir, 1.0, client_id, LATENCY_API_KEY, cards) as ozon_url,
+            sandbox_process(data_dir, 1.0, client_id, LATENCY_API_KEY, cards) as ozon_url,
             receiver_process(store_url) as receiver_url,
         ):
             admin = SandboxAdmin(ozon_url)
