@@ -160,10 +160,6 @@ class FileDropArtTrade(ArtTradeSource):
             if not (CONTENT_NAME.match(p.name) or CHARACTERISTICS_NAME.match(p.name))
         ]
 
-    def current_files(self) -> list[str]:
-        """Names of the two exports in force (those present)."""
-        return [p.name for p in (self.content_file(), self.characteristics_file()) if p]
-
     def current_versions(self) -> list[str]:
         """The two exports in force as `name@mtime_ns:size` (a rewrite is a new version)."""
         return [file_version(p) for p in (self.content_file(), self.characteristics_file()) if p]

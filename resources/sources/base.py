@@ -24,19 +24,13 @@ class SapSource(ABC):
         """Files the adapter saw but does not read (listed in metadata); none by default."""
         return []
 
-    def current_files(self) -> list[str]:
-        """Names of what `read_assortment` would read now, so a sensor can tell a new export.
+    def current_versions(self) -> list[str]:
+        """What `read_assortment` would read now, as versions a sensor can tell apart.
 
-        Adapters without files return an empty list (a sensor then cannot tell).
+        A file adapter gives `name@mtime_ns:size`, so a rewrite is a new version; adapters
+        without files return an empty list (a sensor then cannot tell).
         """
         return []
-
-    def current_versions(self) -> list[str]:
-        """`current_files` with what tells a rewritten export apart (file adapters: size, mtime).
-
-        Defaults to the names: an adapter that cannot tell a rewrite sees only new names.
-        """
-        return self.current_files()
 
 
 class InforSource(ABC):
@@ -72,12 +66,8 @@ class ArtTradeSource(ABC):
         """The current content and characteristics (`CONTENT_SCHEMA`, `CHARACTERISTICS_SCHEMA`)."""
 
     @abstractmethod
-    def current_files(self) -> list[str]:
-        """Names of what `read_content` would read now, so a sensor can tell a new export."""
-
     def current_versions(self) -> list[str]:
-        """`current_files` with what tells a rewritten export apart (file adapters: size, mtime).
+        """What `read_content` would read now, as versions a sensor can tell apart.
 
-        Defaults to the names: an adapter that cannot tell a rewrite sees only new names.
+        A file adapter gives `name@mtime_ns:size`, so a rewrite is a new version.
         """
-        return self.current_files()

@@ -104,11 +104,6 @@ class FileDropSap(SapSource):
             if not ASSORTMENT_NAME.match(p.name)
         ]
 
-    def current_files(self) -> list[str]:
-        """The name of the assortment export in force (none before the first drop)."""
-        path = self.current_file()
-        return [path.name] if path else []
-
     def current_versions(self) -> list[str]:
         """The assortment export in force as `name@mtime_ns:size` (a rewrite is a new version)."""
         path = self.current_file()

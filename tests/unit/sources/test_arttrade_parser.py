@@ -143,7 +143,8 @@ def test_export_names_match_in_any_case_and_strays_are_listed(tmp_path: Path) ->
     _drop(tmp_path, "content_old.txt", "offer_id;name;description;image_urls\nA;Не то;;\n")
     _drop(tmp_path, ".content_tmp.csv", "offer_id;name;description;image_urls\nA;Пишется;;\n")
     source = FileDropArtTrade(tmp_path)
-    assert source.current_files() == ["CONTENT_20261202.CSV", "Characteristics.Csv"]
+    names = [v.split("@", 1)[0] for v in source.current_versions()]
+    assert names == ["CONTENT_20261202.CSV", "Characteristics.Csv"]
     batch = source.read_content()
     assert batch.content["name"].to_list() == ["Новое"]
     assert batch.characteristics["value"].to_list() == ["250 мл"]
