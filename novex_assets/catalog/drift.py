@@ -88,7 +88,7 @@ def flag_drifted_cards(cms: Store, now: datetime) -> int:
     Runs before the merge overwrites the stored cards, so a card is judged by what it held
     when Ozon changed the model.
     """
-    changes = cms.catalog_model.unflagged_attribute_changes()
+    changes = cms.catalog_model.attribute_changes(unflagged=True)
     if changes.height == 0:
         return 0
     flags = affected_cards(changes, cms.catalog_cards.cards())

@@ -335,32 +335,18 @@ class CatalogModelRepo:
             )
 
     def attribute_changes(
-        self, since: datetime | None = None, pairs: Iterable[Pair] | None = None
+        self, since: datetime | None = None, *, unflagged: bool = False
     ) -> pl.DataFrame:
-        """Drift events (`STORED_ATTRIBUTE_CHANGE_SCHEMA`, oldest first) seen after `since`."""
+        """Drift events (`STORED_ATTRIBUTE_CHANGE_SCHEMA`, oldest first) seen after `since`.
+
+        With `unflagged`, only the events whose cards were not flagged yet.
+        """
         ch = t.ozon_attribute_changes
         query = sa.select(*(ch.c[n] for n in STORED_ATTRIBUTE_CHANGE_SCHEMA)).order_by(ch.c.id)
         if since is not None:
             query = query.where(ch.c.seen_at > since)
-        with self._engine.connect() as conn:
-            frame = fetch_frame(conn, query, STORED_ATTRIBUTE_CHANGE_SCHEMA)
-        if pairs is not None:
-            wanted = pl.DataFrame(
-                list(pairs),
-                schema={"description_category_id": pl.Int64, "type_id": pl.Int64},
-                orient="row",
-            )
-            frame = frame.join(wanted, on=list(_PAIR_COLUMNS), how="semi")
-        return frame
-
-    def unflagged_attribute_changes(self) -> pl.DataFrame:
-        """Drift events whose cards were not flagged yet (`STORED_ATTRIBUTE_CHANGE_SCHEMA`)."""
-        ch = t.ozon_attribute_changes
-        query = (
-            sa.select(*(ch.c[n] for n in STORED_ATTRIBUTE_CHANGE_SCHEMA))
-            .where(ch.c.cards_flagged_at.is_(None))
-            .order_by(ch.c.id)
-        )
+        if unflagged:
+            query = query.where(ch.c.cards_flagged_at.is_(None))
         with self._engine.connect() as conn:
             return fetch_frame(conn, query, STORED_ATTRIBUTE_CHANGE_SCHEMA)
 

@@ -124,7 +124,7 @@ def test_drift_flags_are_written_once_applied_and_closed(store_url: str) -> None
         )
         assert flag_drifted_cards(store, at) == 1
         # Applied once: the next merge does not flag the same change again.
-        assert store.catalog_model.unflagged_attribute_changes().is_empty()
+        assert store.catalog_model.attribute_changes(unflagged=True).is_empty()
         assert flag_drifted_cards(store, at) == 0
         flags = store.catalog_cards.drift_flags()
         assert flags.select("offer_id", "value", "source").rows() == [("A", "сухие", "arttrade")]
