@@ -5,7 +5,6 @@ The staff assets record what a person asked for (cancellations, held postings re
 """
 
 from collections.abc import Iterator
-from datetime import UTC
 from typing import Any
 
 import dagster as dg
@@ -72,14 +71,8 @@ def _ctx(
 
 
 def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) -> StockBook:
-    source = infor.source()
-    ref = source.latest_stock_snapshot()
-    frame = source.read_stock_snapshot(ref).frame if ref is not None else None
-    taken = ref.taken_at if ref is not None else None
-    if taken is not None and taken.tzinfo is None:
-        taken = taken.replace(tzinfo=UTC)
     offers = set(store.get_store().inventory.products()["offer_id"].to_list())
-    return StockBook.build(frame, taken, ctx.repo, ctx.settings, offers)
+    return StockBook.from_source(infor.source(), ctx.repo, ctx.settings, offers)
 
 
 def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:

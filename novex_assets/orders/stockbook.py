@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import polars as pl
 
 from novex_assets.settings import NovexSettings
+from resources.sources.base import InforSource
 from resources.store.orders import OrdersRepo
 
 SNAPSHOT_TIME = re.compile(r"(\d{8}T\d{6})")
@@ -58,6 +59,18 @@ class StockBook:
             key = (offer_id, int(warehouse))
             free[key] = free.get(key, 0) - int(units)
         return cls(free, known_offers)
+
+    @classmethod
+    def from_source(
+        cls, source: InforSource, repo: OrdersRepo, settings: NovexSettings, known_offers: set[str]
+    ) -> StockBook:
+        """From Infor's newest snapshot as the source gives it (none yet: open postings only)."""
+        ref = source.latest_stock_snapshot()
+        frame = source.read_stock_snapshot(ref).frame if ref is not None else None
+        taken = ref.taken_at if ref is not None else None
+        if taken is not None and taken.tzinfo is None:
+            taken = taken.replace(tzinfo=UTC)
+        return cls.build(frame, taken, repo, settings, known_offers)
 
     def free(self, offer_id: str, warehouse_id: int) -> int:
         """Units not yet promised to anyone."""

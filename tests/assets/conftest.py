@@ -32,9 +32,9 @@ def run_job(stack: LocalStack, name: str, instance: dg.DagsterInstance | None = 
     )
 
 
-def run_ok(stack: LocalStack, instance: dg.DagsterInstance, job: str = "orders_process"):
+def run_ok(stack: LocalStack, instance: dg.DagsterInstance, job: str = "orders_process", **kw):
     """`run_job` that must succeed; failing, the assertion shows the failures' messages."""
-    result = run_job(stack, job, instance)
+    result = run_job(stack, job, instance, **kw)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return result
 

@@ -17,7 +17,7 @@ from novex_cli.stack import LocalStack, start_stack
 from ozon_sandbox.delivery_methods import DeliveryMethodSeed
 from resources.ozon.constants import ACT_CREATE
 from sample_data.infor_orders import InforSimulator
-from tests.assets.conftest import SKUS, materialization, run_job
+from tests.assets.conftest import SKUS, materialization, run_job, run_ok
 from tests.support.orders import (
     advance_into_act_window,
     advance_to,
@@ -48,9 +48,7 @@ def _run(stack: LocalStack, instance: dg.DagsterInstance, job: str, **acts_confi
     run_config: dict[str, Any] = dict(QUIET)
     if acts_config:
         run_config["ops"] = {"orders__acts": {"config": acts_config}}
-    result = run_job(stack, job, instance, run_config=run_config)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
+    return run_ok(stack, instance, job, run_config=run_config)
 
 
 def _handover(stack: LocalStack, instance: dg.DagsterInstance, **config: Any) -> dict[str, Any]:

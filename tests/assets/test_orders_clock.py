@@ -13,7 +13,7 @@ import pytest
 
 from novex_cli.stack import LocalStack, start_stack
 from sample_data.infor_orders import InforSimulator
-from tests.assets.conftest import SKUS, materialization, run_job
+from tests.assets.conftest import SKUS, materialization, run_ok
 from tests.support.orders import advance_to, deliver_pushes, orders_repo, place, stocked_offers
 
 
@@ -27,12 +27,6 @@ def real_time_stack(tmp_path: Path) -> Iterator[LocalStack]:
         running.close()
 
 
-def _run(stack: LocalStack, instance: dg.DagsterInstance, job: str) -> dg.ExecuteInProcessResult:
-    result = run_job(stack, job, instance)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
-
-
 def _near(value: str, expected: datetime) -> bool:
     return abs(datetime.fromisoformat(value) - expected) < timedelta(minutes=2)
 
@@ -44,7 +38,7 @@ def test_pack_by_labels_returns_and_polling_follow_ozons_clock(
     clock = stack.server.admin.clock
     # The sandbox's day is not ours: its clock stands hours or days away from the wall clock.
     assert abs(clock().now - datetime.now(clock().now.tzinfo)) > timedelta(hours=1)
-    assert _run(stack, instance, "inventory_sync").success
+    assert run_ok(stack, instance, "inventory_sync").success
     warehouse = stack.settings.warehouses[0]
     a, b = stocked_offers(stack, warehouse.infor_site)[:2]
     packed = place(stack, warehouse.ozon_warehouse_id, (a, 1, False))
@@ -52,35 +46,35 @@ def test_pack_by_labels_returns_and_polling_follow_ozons_clock(
     deliver_pushes(stack, seen=set())
 
     # Fresh postings are not past their pack-by time, whatever our own clock says.
-    meta = materialization(_run(stack, instance, "orders_process"), "orders", "postings")
+    meta = materialization(run_ok(stack, instance, "orders_process"), "orders", "postings")
     assert meta["outcomes"] == {"notified": 2}
     assert meta["past_pack_by"] == 0
 
     # Packed: the label is asked for 45 s after packing on Ozon's clock. Before that nothing.
     InforSimulator(stack.data_dir).pack(only={packed})
-    result = _run(stack, instance, "orders_process")
+    result = run_ok(stack, instance, "orders_process")
     repo = orders_repo(stack)
     assert repo.posting(packed)["stage"] == "shipped"
     assert materialization(result, "orders", "labels")["outcomes"] == {}
     # Ozon's clock moves a minute by hand (ours barely moves): the label is due and fetched.
     stack.server.admin.advance(60)
-    _run(stack, instance, "orders_process")  # the label task is created
+    run_ok(stack, instance, "orders_process")  # the label task is created
     stack.server.admin.advance(10)  # Ozon's label task takes 10 s
-    result = _run(stack, instance, "orders_process")  # ... and read, the PDF sent to Infor
+    result = run_ok(stack, instance, "orders_process")  # ... and read, the PDF sent to Infor
     assert materialization(result, "orders", "labels")["outcomes"] == {"labels_sent": 1}
     assert repo.posting(packed)["stage"] == "labelled"
 
     # Past the other posting's pack-by on Ozon's clock: it shows as late, with why.
     advance_to(stack, repo.posting(waiting)["shipment_date"] + timedelta(minutes=30))
-    meta = materialization(_run(stack, instance, "orders_process"), "orders", "postings")
+    meta = materialization(run_ok(stack, instance, "orders_process"), "orders", "postings")
     assert meta["past_pack_by"] == 1
     assert meta["past_pack_by_examples"] == {waiting: "notified: waiting for Infor"}
     assert 29 <= meta["oldest_past_pack_by_min"] <= 33
 
     # The returns look-back and the first poll's window count back from Ozon's now.
     lookback = timedelta(days=stack.settings.orders.returns_lookback_days)
-    meta = materialization(_run(stack, instance, "orders_returns"), "orders", "returns")
+    meta = materialization(run_ok(stack, instance, "orders_returns"), "orders", "returns")
     assert _near(meta["changed_since"], clock().now - lookback)
-    meta = materialization(_run(stack, instance, "orders_poll"), "orders", "posting_poll")
+    meta = materialization(run_ok(stack, instance, "orders_poll"), "orders", "posting_poll")
     initial = timedelta(hours=stack.settings.orders_intake.poll_initial_lookback_h)
     assert _near(meta["window_from"], clock().now - initial)

@@ -19,7 +19,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -333,14 +332,8 @@ def _ctx(stack: LocalStack, client: OzonClient) -> OrdersContext:
 
 
 def _book(stack: LocalStack, repo: OrdersRepo) -> StockBook:
-    source = FileDropInfor(stack.data_dir)
-    ref = source.latest_stock_snapshot()
-    assert ref is not None
-    taken = ref.taken_at.replace(tzinfo=UTC) if ref.taken_at else None
     offers = set(open_store(stack.store_url).inventory.products()["offer_id"].to_list())
-    return StockBook.build(
-        source.read_stock_snapshot(ref).frame, taken, repo, stack.settings, offers
-    )
+    return StockBook.from_source(FileDropInfor(stack.data_dir), repo, stack.settings, offers)
 
 
 CHAIN_1_DEATHS: list[tuple[str, Callable[[str, tuple, dict], bool]]] = [

@@ -19,7 +19,7 @@ from novex_cli.stack import LocalStack, start_stack
 from ozon_sandbox.admin import SeedProduct, SeedStock
 from resources.ozon import OzonClient
 from resources.sources.files import INFOR_STOCK_DIR, FileDropInfor, snapshot_file_name
-from tests.assets.conftest import SKUS, materialization, run_job
+from tests.assets.conftest import SKUS, materialization, run_job, run_ok
 from tests.support.orders import (
     deliver_pushes,
     names,
@@ -37,9 +37,7 @@ def _run(stack: LocalStack, instance: dg.DagsterInstance, job: str, **config: An
     if config:
         op = {"orders_cancel": "orders__staff_cancellations"}.get(job, "orders__held_postings")
         run_config["ops"] = {op: {"config": config}}
-    result = run_job(stack, job, instance, run_config=run_config)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
+    return run_ok(stack, instance, job, run_config=run_config)
 
 
 def _ozon_posting(stack: LocalStack, number: str):
