@@ -34,7 +34,7 @@ from novex_assets.settings_resource import SettingsResource
 from resources.ozon_resource import OzonResource
 from resources.sources.resources import InforResource
 from resources.store.inbox import InboxMessage
-from resources.store.orders import OrdersRepo
+from resources.store.orders import PRE_SHIP_STAGES, OrdersRepo
 from resources.store_resource import StoreResource
 
 ORDERS_HANDOVER_JOB = "orders_handover"
@@ -43,8 +43,6 @@ ORDERS_RETURNS_JOB = "orders_returns"
 OZON_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 STUCK_SHOWN = 20
 STALE_TEMPORARY_S = 60.0
-# Stages whose pack-by time still matters (as in OrdersRepo.past_pack_by).
-PRE_SHIP_STAGES = ("accepted", "notified", "exception", "packing", "refused")
 STALE = "infor_stale_temporaries_removed"
 
 
