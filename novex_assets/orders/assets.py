@@ -43,7 +43,6 @@ ORDERS_RETURNS_JOB = "orders_returns"
 OZON_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 STUCK_SHOWN = 20
 STALE_TEMPORARY_S = 60.0
-STALE = "infor_stale_temporaries_removed"
 
 
 def _ctx(
@@ -53,20 +52,13 @@ def _ctx(
     infor: InforResource,
     settings: SettingsResource,
 ) -> OrdersContext:
-    ctx = OrdersContext(
+    return OrdersContext(
         client=client,
         repo=OrdersRepo(store.get_store().engine),
         infor=infor.source().documents(),
         settings=settings.get(),
         log=context.log.info,
     )
-    # A writer killed mid-write (SIGKILL) leaves a hidden temporary in Infor's folders.
-    ctx.stale_temporaries_removed = ctx.infor.remove_stale_temporaries(STALE_TEMPORARY_S)
-    if ctx.stale_temporaries_removed:
-        context.log.warning(
-            f"removed {ctx.stale_temporaries_removed} stale temporary file(s) from Infor's folders"
-        )
-    return ctx
 
 
 def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) -> StockBook:
@@ -127,6 +119,11 @@ def postings(
     """Ozon postings in the store: chain 1 for new ones; cancellations, states, dates applied."""
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
+        # A writer killed mid-write (SIGKILL) leaves a hidden temporary in Infor's folders;
+        # swept once per orders_process run, by its first step.
+        stale = ctx.infor.remove_stale_temporaries(STALE_TEMPORARY_S)
+        if stale:
+            context.log.warning(f"removed {stale} stale temporary file(s) from Infor's folders")
         book: list[StockBook] = []
 
         def stock() -> StockBook:
@@ -151,7 +148,7 @@ def postings(
             else -1.0,
             "inbox_oldest_pending_age_s": round(age, 1) if age is not None else 0.0,
             "inbox_failed": lag.counts.get("failed", 0),
-            STALE: ctx.stale_temporaries_removed,
+            "infor_stale_temporaries_removed": stale,
             **state,
         }
     )
@@ -185,7 +182,6 @@ def shipments(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "refused": dg.MetadataValue.json(report.refused),
             "postings_created_by_split": report.new_postings,
-            STALE: ctx.stale_temporaries_removed,
             **state,
         }
     )
@@ -218,7 +214,6 @@ def labels(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "labels_by_status": dg.MetadataValue.json(counts),
             "labels_pending": counts.get("pending", 0),
-            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -282,7 +277,6 @@ def acts(
             "refused_by_method": dg.MetadataValue.json(report.refusals),
             "acts_forming": len(ctx.repo.acts(["forming"])),
             "postings_waiting_for_an_act": len(waiting),
-            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -319,7 +313,6 @@ def returns(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "returns_by_status": dg.MetadataValue.json(by_status),
             "unmatched": sum(1 for r in rows if not r["matched"]),
-            STALE: ctx.stale_temporaries_removed,
             "changed_since": report.returns_since.isoformat() if report.returns_since else "",
         }
     )

@@ -45,8 +45,6 @@ class OrdersContext:
     settings: NovexSettings
     log: Callable[[str], None] = _ignore
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    # Hidden temporaries of killed writers removed from Infor's folders when the step began.
-    stale_temporaries_removed: int = 0
 
     def now(self) -> datetime:
         """Our wall-clock UTC now: for our own bookkeeping (when we sent or recorded something)."""
