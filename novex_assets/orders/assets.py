@@ -75,11 +75,12 @@ def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) 
 def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
     """Where every posting is, and which are past their pack-by time (with why).
 
-    Pack-by times are Ozon's, so "past" is judged on Ozon's clock.
+    Pack-by times are Ozon's, so "past" is judged on Ozon's clock: a step that made no call
+    asks Ozon once, and only while some posting still has a pack-by time to miss.
     """
     stages = ctx.repo.stage_counts()
     waiting = any(stages.get(stage) for stage in PRE_SHIP_STAGES)
-    now = ctx.ozon_now() if waiting else ctx.now()
+    now = ctx.ozon_now(probe=waiting)
     late = ctx.repo.past_pack_by(now) if waiting else []
     stuck = {
         r["posting_number"]: f"{r['stage']}: {r['exception'] or 'waiting for Infor'}"
@@ -175,14 +176,12 @@ def shipments(
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
         handle_infor_documents(ctx, report)
-        state = _state_metadata(ctx)
     context.log.info(f"packing: {dict(report.outcomes)}")
     return dg.MaterializeResult(
         metadata={
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "refused": dg.MetadataValue.json(report.refused),
             "postings_created_by_split": report.new_postings,
-            **state,
         }
     )
 
