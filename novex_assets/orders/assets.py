@@ -33,7 +33,7 @@ from novex_assets.settings_resource import SettingsResource
 from resources.ozon_resource import OzonResource
 from resources.sources.resources import InforResource
 from resources.store.inbox import InboxMessage
-from resources.store.orders import OrdersRepo
+from resources.store.orders import PRE_SHIP_STAGES, OrdersRepo
 from resources.store_resource import StoreResource
 
 ORDERS_HANDOVER_JOB = "orders_handover"
@@ -42,9 +42,6 @@ ORDERS_RETURNS_JOB = "orders_returns"
 OZON_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 STUCK_SHOWN = 20
 STALE_TEMPORARY_S = 60.0
-# Stages whose pack-by time still matters (as in OrdersRepo.past_pack_by).
-PRE_SHIP_STAGES = ("accepted", "notified", "exception", "packing", "refused")
-STALE = "infor_stale_temporaries_removed"
 
 
 def _ctx(
@@ -54,20 +51,13 @@ def _ctx(
     infor: InforResource,
     settings: SettingsResource,
 ) -> OrdersContext:
-    ctx = OrdersContext(
+    return OrdersContext(
         client=client,
         repo=OrdersRepo(store.get_store().engine),
         infor=infor.source().documents(),
         settings=settings.get(),
         log=context.log.info,
     )
-    # A writer killed mid-write (SIGKILL) leaves a hidden temporary in Infor's folders.
-    ctx.stale_temporaries_removed = ctx.infor.remove_stale_temporaries(STALE_TEMPORARY_S)
-    if ctx.stale_temporaries_removed:
-        context.log.warning(
-            f"removed {ctx.stale_temporaries_removed} stale temporary file(s) from Infor's folders"
-        )
-    return ctx
 
 
 def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) -> StockBook:
@@ -78,11 +68,12 @@ def _stock_book(ctx: OrdersContext, store: StoreResource, infor: InforResource) 
 def _state_metadata(ctx: OrdersContext) -> dict[str, Any]:
     """Where every posting is, and which are past their pack-by time (with why).
 
-    Pack-by times are Ozon's, so "past" is judged on Ozon's clock.
+    Pack-by times are Ozon's, so "past" is judged on Ozon's clock: a step that made no call
+    asks Ozon once, and only while some posting still has a pack-by time to miss.
     """
     stages = ctx.repo.stage_counts()
     waiting = any(stages.get(stage) for stage in PRE_SHIP_STAGES)
-    now = ctx.ozon_now() if waiting else ctx.now()
+    now = ctx.ozon_now(probe=waiting)
     late = ctx.repo.past_pack_by(now) if waiting else []
     stuck = {
         r["posting_number"]: f"{r['stage']}: {r['exception'] or 'waiting for Infor'}"
@@ -122,6 +113,11 @@ def postings(
     """Ozon postings in the store: chain 1 for new ones; cancellations, states, dates applied."""
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
+        # A writer killed mid-write (SIGKILL) leaves a hidden temporary in Infor's folders;
+        # swept once per orders_process run, by its first step.
+        stale = ctx.infor.remove_stale_temporaries(STALE_TEMPORARY_S)
+        if stale:
+            context.log.warning(f"removed {stale} stale temporary file(s) from Infor's folders")
         book: list[StockBook] = []
 
         def stock() -> StockBook:
@@ -146,7 +142,7 @@ def postings(
             else -1.0,
             "inbox_oldest_pending_age_s": round(age, 1) if age is not None else 0.0,
             "inbox_failed": lag.counts.get("failed", 0),
-            STALE: ctx.stale_temporaries_removed,
+            "infor_stale_temporaries_removed": stale,
             **state,
         }
     )
@@ -173,15 +169,12 @@ def shipments(
     with ozon.get_client() as client:
         ctx = _ctx(context, client, store, infor, settings)
         handle_infor_documents(ctx, report)
-        state = _state_metadata(ctx)
     context.log.info(f"packing: {dict(report.outcomes)}")
     return dg.MaterializeResult(
         metadata={
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "refused": dg.MetadataValue.json(report.refused),
             "postings_created_by_split": report.new_postings,
-            STALE: ctx.stale_temporaries_removed,
-            **state,
         }
     )
 
@@ -213,7 +206,6 @@ def labels(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "labels_by_status": dg.MetadataValue.json(counts),
             "labels_pending": counts.get("pending", 0),
-            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -277,7 +269,6 @@ def acts(
             "refused_by_method": dg.MetadataValue.json(report.refusals),
             "acts_forming": len(ctx.repo.acts(["forming"])),
             "postings_waiting_for_an_act": len(waiting),
-            STALE: ctx.stale_temporaries_removed,
         }
     )
 
@@ -314,7 +305,6 @@ def returns(
             "outcomes": dg.MetadataValue.json(dict(report.outcomes)),
             "returns_by_status": dg.MetadataValue.json(by_status),
             "unmatched": sum(1 for r in rows if not r["matched"]),
-            STALE: ctx.stale_temporaries_removed,
             "changed_since": report.returns_since.isoformat() if report.returns_since else "",
         }
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,29 +9,12 @@ from zoneinfo import ZoneInfo
 
 from novex_assets.settings import NovexSettings
 from resources.ozon import OzonClient
-from resources.ozon.errors import OzonError
 from resources.sources.infor_documents import InforDocuments
 from resources.store.orders import OrdersRepo
 
 
 def _ignore(message: str) -> None:
     return None
-
-
-def ozon_time(client: OzonClient) -> datetime:
-    """Ozon's now: the ``Date`` of its last reply, moved on by the client's time scale.
-
-    A client that has not heard from Ozon yet asks once (one warehouse, a cheap read), so
-    a step that compares Ozon's times with now before its first call still uses Ozon's clock,
-    which a sandbox may run faster or move by hand. Our own clock only if Ozon cannot be reached.
-    """
-    seen = client.server_now()
-    if seen is None:
-        # An error reply carries the Date too; no reply at all leaves our clock.
-        with contextlib.suppress(OzonError):
-            next(client.warehouses.pages(page_size=1).pages(), None)
-        seen = client.server_now()
-    return seen or datetime.now(UTC)
 
 
 @dataclass
@@ -45,20 +27,19 @@ class OrdersContext:
     settings: NovexSettings
     log: Callable[[str], None] = _ignore
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    # Hidden temporaries of killed writers removed from Infor's folders when the step began.
-    stale_temporaries_removed: int = 0
 
     def now(self) -> datetime:
         """Our wall-clock UTC now: for our own bookkeeping (when we sent or recorded something)."""
         return self.clock()
 
-    def ozon_now(self) -> datetime:
-        """Ozon's now (see ``ozon_time``): for every comparison with a time Ozon sets or keeps.
+    def ozon_now(self, probe: bool = True) -> datetime:
+        """Ozon's now (``OzonClient.ozon_now``): for every comparison with a time Ozon sets.
 
         Pack-by times, cut-offs, when a packed posting's label can be printed, when a ship
-        request has settled, the returns look-back: all on Ozon's clock, never ours.
+        request has settled, the returns look-back: all on Ozon's clock, never ours. Without
+        ``probe`` a step that has not heard from Ozon yet gets our clock instead of a request.
         """
-        return ozon_time(self.client)
+        return self.client.ozon_now(probe)
 
     def local(self, moment: datetime | None, warehouse_id: int) -> str:
         """``moment`` shown in the warehouse's own zone, e.g. ``2026-12-01 13:00 MSK``."""

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from novex_assets.orders.context import ozon_time
 from resources.ozon.client import OzonClient
 from resources.ozon.models.postings import Posting
 from resources.store.inbox import InboxEntry, InboxRepo
@@ -151,7 +150,7 @@ def poll_postings(
     Ozon's clock and ours disagree. It moves only after every page is stored, so a poll that
     fails halfway is repeated in full, and the dedup keys make the repeat harmless.
     """
-    moment = (now or ozon_time(client)).astimezone(UTC)
+    moment = (now or client.ozon_now()).astimezone(UTC)
     last = repo.watermark(WATERMARK)
     start = (last - overlap) if last is not None else moment - initial_lookback
     end = moment + _AHEAD

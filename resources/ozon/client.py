@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
 import threading
@@ -27,6 +28,7 @@ from resources.ozon.acts import ActsService
 from resources.ozon.carriages import CarriagesService
 from resources.ozon.catalog import CatalogService
 from resources.ozon.errors import (
+    OzonError,
     OzonRateLimitedError,
     OzonResponseError,
     OzonTransportError,
@@ -146,6 +148,22 @@ class OzonClient:
             return None
         moment, at = seen
         return moment + timedelta(seconds=(time.monotonic() - at) * self.time_scale)
+
+    def ozon_now(self, probe: bool = True) -> datetime:
+        """Ozon's now (``server_now``), for every comparison with a time Ozon sets or keeps.
+
+        Before the first reply, ``probe`` asks once (one warehouse, a cheap read), so a step that
+        compares Ozon's times with now before its first call still uses Ozon's clock, which a
+        sandbox may run faster or move by hand. Without ``probe`` (figures that must never cost
+        a request), or when Ozon cannot be reached, it is our own clock.
+        """
+        seen = self.server_now()
+        if seen is None and probe:
+            # An error reply carries the Date too; no reply at all leaves our clock.
+            with contextlib.suppress(OzonError):
+                next(self.warehouses.pages(page_size=1).pages(), None)
+            seen = self.server_now()
+        return seen or datetime.now(UTC)
 
     def _note_server_time(self, value: str | None) -> None:
         if not value:

@@ -126,15 +126,16 @@ class FileDropInforDocuments(InforDocuments):
             os.replace(source, target)
 
     def remove_stale_temporaries(self, older_than_s: float = 60.0) -> int:
-        """Remove our temporaries older than ``older_than_s`` from the outbox and the archives.
+        """Remove our temporaries older than ``older_than_s`` from the outbox and failed/.
 
         A writer killed between writing and renaming (SIGKILL, power loss) leaves its hidden
-        temporary behind; a live writer's is younger than a second or two. Infor's own
-        temporaries in ``inbox/`` are Infor's business and left alone.
+        temporary behind; a live writer's is younger than a second or two. Only the outbox and
+        failed/ (the ``.error.txt`` notes) are written through temporaries; processed/ only gets
+        renamed files. Infor's own temporaries in ``inbox/`` are Infor's business and left alone.
         """
         cutoff = time.time() - older_than_s
         removed = 0
-        for folder in (self.outbox, self.processed, self.failed):
+        for folder in (self.outbox, self.failed):
             if not folder.is_dir():
                 continue
             for path in folder.iterdir():

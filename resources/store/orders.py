@@ -36,6 +36,8 @@ OPEN_STAGES = (
     "in_act",
 )
 FINAL_STAGES = ("delivering", "delivered", "cancelled", "closed")
+# Open stages before the ship request: the posting's pack-by time still matters.
+PRE_SHIP_STAGES = ("accepted", "notified", "exception", "packing", "refused")
 # Ozon statuses after which the goods have left the warehouse (reservations end).
 HANDED_OVER = ("delivering", "driver_pickup", "delivered", "arbitration", "client_arbitration")
 
@@ -240,7 +242,7 @@ class OrdersRepo:
         """Postings not yet shipped whose pack-by time has passed."""
         p = t.postings
         query = sa.select(p.c.posting_number, p.c.stage, p.c.shipment_date, p.c.exception).where(
-            p.c.stage.in_(["accepted", "notified", "exception", "packing", "refused"]),
+            p.c.stage.in_(PRE_SHIP_STAGES),
             p.c.shipment_date < now,
         )
         with self._engine.connect() as conn:

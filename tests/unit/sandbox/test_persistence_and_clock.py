@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -121,3 +122,22 @@ def test_replies_are_dated_by_the_sandbox_clock_and_the_client_reads_it(
             headers={"Client-Id": CLIENT_ID, "Api-Key": API_KEY},
         )
     assert len(reply.headers.get_list("date")) == 1
+
+
+def test_ozon_now_asks_ozon_once_and_only_when_allowed(frozen: SandboxServer) -> None:
+    from resources.ozon import OzonClient
+
+    frozen.admin.advance(3 * 86400)
+    sandbox_now = frozen.admin.clock().now
+    with OzonClient(frozen.url, CLIENT_ID, API_KEY) as client:
+        # Nothing heard from Ozon and no asking allowed: our own clock, no request.
+        ours = client.ozon_now(probe=False)
+        assert frozen.admin.requests(CLIENT_ID).total_requests == 0
+        first = client.ozon_now()
+        second = client.ozon_now()
+        later = client.ozon_now(probe=False)
+    assert abs((ours - datetime.now(UTC)).total_seconds()) < 2
+    # One cheap read learns Ozon's day; later calls reuse it.
+    assert abs((first - sandbox_now).total_seconds()) < 2
+    assert abs((later - sandbox_now).total_seconds()) < 2 and second >= first
+    assert frozen.admin.requests(CLIENT_ID).total_requests == 1
