@@ -108,10 +108,7 @@ def accept_new_posting(
     if known is not None and known["stage"] != "accepted":
         report.add("duplicate")
         return "duplicate"
-    posting = ctx.client.postings.get(number, with_analytics_data=True)
-    if posting.shipment_date is None:
-        known_date = known["shipment_date"] if known is not None else None
-        posting.shipment_date = posting.shipment_date_without_delay or pack_by or known_date
+    posting = _read_posting(ctx, number, pack_by, known["shipment_date"] if known else None)
     warehouse_id = int(posting.delivery_method.warehouse_id)
     if known is None:
         outcome = _register(ctx, posting, warehouse_id, book, report)
@@ -130,15 +127,26 @@ def retry_held(ctx: OrdersContext, number: str, book: StockBook, report: IntakeR
     if known is None or known["stage"] != "exception":
         report.add("not_held")
         return "not_held"
-    posting = ctx.client.postings.get(number, with_analytics_data=True)
-    if posting.shipment_date is None:
-        posting.shipment_date = posting.shipment_date_without_delay or known["shipment_date"]
+    posting = _read_posting(ctx, number, None, known["shipment_date"])
     warehouse_id = int(posting.delivery_method.warehouse_id)
     outcome = _register(ctx, posting, warehouse_id, book, report)
     if outcome != "accepted":
         return outcome
     report.add("released")
     return _announce(ctx, posting, warehouse_id, report)
+
+
+def _read_posting(
+    ctx: OrdersContext, number: str, pack_by: datetime | None, known: datetime | None
+) -> Posting:
+    """The posting from Ozon, with a pack-by even when its reply leaves it out.
+
+    The fallbacks: Ozon's undelayed date, else the push's, else what the store last knew.
+    """
+    posting = ctx.client.postings.get(number, with_analytics_data=True)
+    if posting.shipment_date is None:
+        posting.shipment_date = posting.shipment_date_without_delay or pack_by or known
+    return posting
 
 
 def _announce(ctx: OrdersContext, posting: Posting, warehouse_id: int, report: IntakeReport) -> str:
